@@ -1,0 +1,20 @@
+// Elementary functions that return the same bits on every platform.
+//
+// libm's log and exp are accurate but not correctly rounded, and differ in
+// the last bit between glibc, newlib and others. Anything whose output must
+// be reproducible across platforms (random variates, model bytes) uses these
+// instead. They use only IEEE-754 +, -, *, / and exact scaling, so with
+// -ffp-contract=off the results are identical everywhere. Accuracy: within a
+// few units in the last place.
+#ifndef EMBER_PORTABLE_MATH_H
+#define EMBER_PORTABLE_MATH_H
+
+namespace ember {
+
+// Natural logarithm. log(0) = -infinity, log(x < 0) = NaN, log(NaN) = NaN,
+// log(+infinity) = +infinity.
+double portable_log(double x) noexcept;
+
+}  // namespace ember
+
+#endif  // EMBER_PORTABLE_MATH_H

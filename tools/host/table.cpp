@@ -1,0 +1,30 @@
+#include "host/table.h"
+
+#include <cmath>
+
+namespace ember::host {
+
+const char* column_type_name(ColumnType t) { return t == ColumnType::numeric ? "numeric" : "categorical"; }
+
+bool Column::is_missing(std::size_t row) const {
+  return type == ColumnType::numeric ? std::isnan(values[row]) : codes[row] < 0;
+}
+
+std::size_t Column::missing_count() const {
+  std::size_t n = 0;
+  if (type == ColumnType::numeric) {
+    for (float v : values) n += std::isnan(v) ? 1 : 0;
+  } else {
+    for (std::int32_t c : codes) n += c < 0 ? 1 : 0;
+  }
+  return n;
+}
+
+int Table::index_of(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace ember::host
