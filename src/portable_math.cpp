@@ -30,4 +30,34 @@ double portable_log(double x) noexcept {
   return de * kLn2Hi + (log_m + de * kLn2Lo);
 }
 
+float portable_exp(float x) noexcept {
+  if (x != x) return x;
+  if (x > 88.72283935546875f) return std::numeric_limits<float>::infinity();
+  if (x < -103.972084045410156f) return 0.0f;
+  // x = n ln2 + r with |r| <= ln2 / 2. ln2_hi has 16 significant bits and
+  // |n| <= 150, so n * ln2_hi is exact.
+  const float t = x * 1.44269502162933349609f;
+  const int n = static_cast<int>(t >= 0.0f ? t + 0.5f : t - 0.5f);
+  const float fn = static_cast<float>(n);
+  constexpr float kLn2Hi = 0.693145751953125f;
+  constexpr float kLn2Lo = 1.428606765330187045e-06f;
+  const float r = (x - fn * kLn2Hi) - fn * kLn2Lo;
+  // Taylor series of e^r to r^7: the remainder is below 2^-26 for |r| <= 0.347.
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  return std::ldexp(p, n);
+}
+
+float portable_sigmoid(float x) noexcept {
+  if (x >= 0.0f) return 1.0f / (1.0f + portable_exp(-x));
+  const float e = portable_exp(x);
+  return e / (1.0f + e);
+}
+
 }  // namespace ember

@@ -15,6 +15,14 @@ namespace ember {
 // log(+infinity) = +infinity.
 double portable_log(double x) noexcept;
 
+// e^x in single precision (the runtime's sigmoid and softmax), within 2 ulp
+// of the true value for normal results. exp(x > 88.72) = +infinity,
+// exp(x < -103.97) = 0, exp(NaN) = NaN.
+float portable_exp(float x) noexcept;
+
+// 1 / (1 + e^-x), computed without overflow for any x.
+float portable_sigmoid(float x) noexcept;
+
 }  // namespace ember
 
 #endif  // EMBER_PORTABLE_MATH_H

@@ -29,7 +29,10 @@ namespace ember {
   X(bad_value, "a parameter is not finite or not in its allowed range")             \
   X(shape_mismatch, "array dimensions do not agree")                                \
   X(not_converged, "the solver stopped at its iteration limit before converging")   \
-  X(empty_input, "there are no rows or no features to work on")
+  X(empty_input, "there are no rows or no features to work on")                     \
+  X(misaligned, "a buffer is not aligned as the format requires (8 bytes)")         \
+  X(unsupported_feature, "the input uses a format feature this runtime lacks")      \
+  X(unknown_category, "a categorical input is outside the categories seen in training")
 
 enum class Status : std::uint8_t {
 #define EMBER_STATUS_ENUM(name, description) name,

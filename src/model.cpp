@@ -1,0 +1,512 @@
+// load_model: the one pass that verifies a model file before anything trusts it.
+#include "ember/model.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "runtime_internal.h"
+#include "tree_walk.h"
+
+namespace ember {
+
+namespace f = format;
+
+namespace {
+
+// Reads fixed-size pieces from [base, base + size) with explicit bounds, so
+// that no read can leave the section it belongs to. Arrays are padded to 4.
+class Cursor {
+ public:
+  Cursor(const unsigned char* base, std::uint32_t size) : base_(base), size_(size) {}
+
+  template <class T>
+  Status take(const T** out) {
+    return take_bytes(sizeof(T), reinterpret_cast<const unsigned char**>(out));
+  }
+  // `count` elements of T; the cursor then advances to the next multiple of 4.
+  template <class T>
+  Status take_array(std::uint64_t count, const T** out) {
+    const std::uint64_t bytes = count * sizeof(T);
+    if (count > 0xFFFFFFFFull || bytes > 0xFFFFFFFFull) return Status::out_of_bounds;
+    const std::uint64_t padded = (bytes + 3) & ~std::uint64_t{3};
+    EMBER_TRY(take_bytes(padded, reinterpret_cast<const unsigned char**>(out)));
+    return Status::ok;
+  }
+  Status take_bytes(std::uint64_t bytes, const unsigned char** out) {
+    if (bytes > size_ - pos_) return Status::out_of_bounds;
+    *out = base_ + pos_;
+    pos_ += static_cast<std::uint32_t>(bytes);
+    return Status::ok;
+  }
+  // Skips zero padding up to the next multiple of `alignment` (a power of two).
+  Status align(std::uint32_t alignment) {
+    const std::uint32_t target = (pos_ + alignment - 1) & ~(alignment - 1);
+    if (target > size_) return Status::out_of_bounds;
+    for (std::uint32_t i = pos_; i < target; ++i) {
+      if (base_[i] != 0) return Status::bad_value;
+    }
+    pos_ = target;
+    return Status::ok;
+  }
+  bool at_end() const { return pos_ == size_; }
+  std::uint32_t position() const { return pos_; }
+
+ private:
+  const unsigned char* base_;
+  std::uint32_t size_;
+  std::uint32_t pos_ = 0;
+};
+
+bool all_finite(const float* v, std::uint64_t n) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i])) return false;
+  }
+  return true;
+}
+
+// Inputs wider than this are refused: it bounds scratch sizes and keeps
+// every width product far from overflow.
+constexpr std::uint32_t kMaxWidth = 1u << 20;
+// Category codes travel as floats; beyond 2^24 they would not be exact.
+constexpr std::uint32_t kMaxCategories = 1u << 24;
+
+Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
+  Cursor c(p, size);
+  const f::SchemaHeader* h = nullptr;
+  EMBER_TRY(c.take(&h));
+  if (h->n_features == 0 || h->n_features > kMaxWidth) return Status::bad_value;
+  switch (static_cast<f::Task>(h->task)) {
+    case f::Task::regression:
+      if (h->n_classes != 0) return Status::bad_value;
+      break;
+    case f::Task::binary:
+      if (h->n_classes != 2) return Status::bad_value;
+      break;
+    case f::Task::multiclass:
+      if (h->n_classes < 3 || h->n_classes > kMaxWidth) return Status::bad_value;
+      break;
+    default:
+      return Status::bad_value;
+  }
+  EMBER_TRY(c.take_array(h->n_features, &m->n_categories));
+  if (!c.at_end()) return Status::bad_section;
+  for (std::uint32_t i = 0; i < h->n_features; ++i) {
+    if (m->n_categories[i] > kMaxCategories) return Status::bad_value;
+  }
+  m->task = static_cast<f::Task>(h->task);
+  m->n_features = h->n_features;
+  m->n_classes = h->n_classes;
+  return Status::ok;
+}
+
+// Checks one pipeline step's payload against its header; returns its output width.
+Status check_step(const f::StepHeader& h, Cursor& c, std::uint32_t* n_out) {
+  const std::uint32_t n_in = h.n_in;
+  switch (static_cast<f::StepKind>(h.kind)) {
+    case f::StepKind::impute: {
+      const float* fill = nullptr;
+      const std::uint32_t* n_ind = nullptr;
+      const std::uint32_t* cols = nullptr;
+      EMBER_TRY(c.take_array(n_in, &fill));
+      EMBER_TRY(c.take(&n_ind));
+      EMBER_TRY(c.take_array(*n_ind, &cols));
+      if (!all_finite(fill, n_in)) return Status::bad_value;
+      for (std::uint32_t i = 0; i < *n_ind; ++i) {
+        if (cols[i] >= n_in) return Status::bad_index;
+      }
+      *n_out = n_in + *n_ind;
+      break;
+    }
+    case f::StepKind::one_hot: {
+      const std::uint32_t* cats = nullptr;
+      EMBER_TRY(c.take_array(n_in, &cats));
+      std::uint64_t width = 0;
+      for (std::uint32_t i = 0; i < n_in; ++i) {
+        if (cats[i] > kMaxCategories) return Status::bad_value;
+        width += cats[i] == 0 ? 1 : cats[i];
+      }
+      if (width > kMaxWidth) return Status::bad_value;
+      *n_out = static_cast<std::uint32_t>(width);
+      break;
+    }
+    case f::StepKind::ordinal: {
+      const std::uint32_t* cats = nullptr;
+      const float* unknown = nullptr;
+      const float* values = nullptr;
+      EMBER_TRY(c.take_array(n_in, &cats));
+      EMBER_TRY(c.take_array(n_in, &unknown));
+      std::uint64_t total = 0;
+      for (std::uint32_t i = 0; i < n_in; ++i) {
+        if (cats[i] > kMaxCategories) return Status::bad_value;
+        total += cats[i];
+      }
+      EMBER_TRY(c.take_array(total, &values));
+      // NaN is allowed: it maps a category (or an unknown one) to "missing".
+      for (std::uint64_t i = 0; i < total; ++i) {
+        if (std::isinf(values[i])) return Status::bad_value;
+      }
+      for (std::uint32_t i = 0; i < n_in; ++i) {
+        if (std::isinf(unknown[i])) return Status::bad_value;
+      }
+      *n_out = n_in;
+      break;
+    }
+    case f::StepKind::affine: {
+      const float* offset = nullptr;
+      const float* scale = nullptr;
+      EMBER_TRY(c.take_array(n_in, &offset));
+      EMBER_TRY(c.take_array(n_in, &scale));
+      if (!all_finite(offset, n_in) || !all_finite(scale, n_in)) return Status::bad_value;
+      *n_out = n_in;
+      break;
+    }
+    case f::StepKind::discretize: {
+      const std::uint32_t* n_edges = nullptr;
+      const float* edges = nullptr;
+      EMBER_TRY(c.take_array(n_in, &n_edges));
+      std::uint64_t total = 0;
+      for (std::uint32_t i = 0; i < n_in; ++i) {
+        if (n_edges[i] > kMaxCategories) return Status::bad_value;
+        total += n_edges[i];
+      }
+      EMBER_TRY(c.take_array(total, &edges));
+      if (!all_finite(edges, total)) return Status::bad_value;
+      std::uint64_t k = 0;
+      for (std::uint32_t i = 0; i < n_in; ++i) {
+        for (std::uint32_t e = 1; e < n_edges[i]; ++e) {
+          if (!(edges[k + e - 1] < edges[k + e])) return Status::bad_value;
+        }
+        k += n_edges[i];
+      }
+      *n_out = n_in;
+      break;
+    }
+    case f::StepKind::select: {
+      const std::uint32_t* index = nullptr;
+      EMBER_TRY(c.take_array(h.n_out, &index));
+      for (std::uint32_t i = 0; i < h.n_out; ++i) {
+        if (index[i] >= n_in) return Status::bad_index;
+      }
+      *n_out = h.n_out;
+      break;
+    }
+    case f::StepKind::project: {
+      const float* weights = nullptr;
+      const float* bias = nullptr;
+      if (h.n_out == 0 || h.n_out > kMaxWidth) return Status::bad_value;
+      EMBER_TRY(c.take_array(std::uint64_t{h.n_out} * n_in, &weights));
+      EMBER_TRY(c.take_array(h.n_out, &bias));
+      if (!all_finite(weights, std::uint64_t{h.n_out} * n_in) || !all_finite(bias, h.n_out)) {
+        return Status::bad_value;
+      }
+      *n_out = h.n_out;
+      break;
+    }
+    default:
+      return Status::unsupported_feature;
+  }
+  return Status::ok;
+}
+
+Status check_pipeline(const unsigned char* p, std::uint32_t size, Model* m, std::uint32_t* width) {
+  Cursor c(p, size);
+  const f::PipelineHeader* h = nullptr;
+  EMBER_TRY(c.take(&h));
+  if (h->n_steps > 1024) return Status::bad_value;
+  m->steps = p + c.position();
+  m->n_steps = h->n_steps;
+  for (std::uint32_t s = 0; s < h->n_steps; ++s) {
+    const unsigned char* step = nullptr;
+    const f::StepHeader* sh = nullptr;
+    Cursor peek(p + c.position(), size - c.position());
+    EMBER_TRY(peek.take(&sh));
+    if (sh->size < sizeof(f::StepHeader) || sh->size % 4 != 0) return Status::bad_section;
+    EMBER_TRY(c.take_bytes(sh->size, &step));
+    if (sh->n_in != *width) return Status::shape_mismatch;
+    Cursor payload(step + sizeof(f::StepHeader),
+                   sh->size - static_cast<std::uint32_t>(sizeof(f::StepHeader)));
+    std::uint32_t n_out = 0;
+    EMBER_TRY(check_step(*sh, payload, &n_out));
+    if (!payload.at_end()) return Status::bad_section;
+    if (n_out != sh->n_out || n_out == 0 || n_out > kMaxWidth) return Status::shape_mismatch;
+    if (sh->flags != 0 && !(sh->kind == static_cast<std::uint16_t>(f::StepKind::one_hot) &&
+                            sh->flags == f::kOneHotUnknownIsError)) {
+      return Status::unsupported_feature;
+    }
+    *width = n_out;
+    if (n_out > m->max_width) m->max_width = n_out;
+  }
+  if (!c.at_end()) return Status::bad_section;
+  return Status::ok;
+}
+
+// The combinations of task, link and outputs that mean something.
+Status check_outputs(const Model& m, f::Link link, std::uint32_t n_outputs, bool probabilities_allowed) {
+  switch (m.task) {
+    case f::Task::regression:
+      return link == f::Link::identity && n_outputs == 1 ? Status::ok : Status::shape_mismatch;
+    case f::Task::binary:
+      if (link == f::Link::logistic && n_outputs == 1) return Status::ok;
+      if (link == f::Link::softmax && n_outputs == 2) return Status::ok;
+      return probabilities_allowed && link == f::Link::identity && n_outputs == 2 ? Status::ok
+                                                                                  : Status::shape_mismatch;
+    case f::Task::multiclass:
+      if (n_outputs != m.n_classes) return Status::shape_mismatch;
+      return link == f::Link::softmax || (probabilities_allowed && link == f::Link::identity)
+                 ? Status::ok
+                 : Status::shape_mismatch;
+  }
+  return Status::bad_value;
+}
+
+Status check_linear(const unsigned char* p, std::uint32_t size, Model* m, std::uint32_t width) {
+  Cursor c(p, size);
+  const f::LinearHeader* h = nullptr;
+  EMBER_TRY(c.take(&h));
+  if (h->n_features != width) return Status::shape_mismatch;
+  if (h->n_outputs == 0 || h->n_outputs > kMaxWidth) return Status::bad_value;
+  if (h->link > static_cast<std::uint8_t>(f::Link::softmax)) return Status::bad_value;
+  const auto link = static_cast<f::Link>(h->link);
+  EMBER_TRY(check_outputs(*m, link, h->n_outputs, /*probabilities_allowed=*/false));
+  const std::uint64_t n_weights = std::uint64_t{h->n_outputs} * h->n_features;
+  EMBER_TRY(c.take_array(n_weights, &m->weights));
+  EMBER_TRY(c.take_array(h->n_outputs, &m->intercepts));
+  if (!c.at_end()) return Status::bad_section;
+  if (!all_finite(m->weights, n_weights) || !all_finite(m->intercepts, h->n_outputs))
+    return Status::bad_value;
+  m->kind = ModelKind::linear;
+  m->link = link;
+  m->model_features = width;
+  m->n_outputs = h->n_outputs;
+  return Status::ok;
+}
+
+template <class Word>
+Status check_tree_nodes(const Model& m, const f::TreesHeader& h) {
+  const auto* words = static_cast<const Word*>(m.words);
+  const NodeDecoder<Word> decode(h);
+  for (std::uint32_t t = 0; t < h.n_trees; ++t) {
+    const std::uint32_t begin = m.node_begin[t], end = m.node_begin[t + 1];
+    for (std::uint32_t i = begin; i < end; ++i) {
+      const Word w = words[i];
+      if (decode.feature(w) >= h.n_features) return Status::bad_index;
+      if (decode.categorical(w)) {
+        std::uint32_t offset = 0;
+        std::memcpy(&offset, &m.thresholds[i], sizeof offset);
+        if (offset >= h.bitset_words) return Status::out_of_bounds;
+        const std::uint32_t n_words = m.bitsets[offset];
+        if (n_words == 0 || n_words > h.bitset_words - offset - 1) return Status::out_of_bounds;
+      } else if (std::isnan(m.thresholds[i])) {
+        return Status::bad_value;
+      }
+    }
+    // The structure: preorder with consistent skips, leaves numbered left to
+    // right, depth within the declared bound.
+    std::uint32_t depth = 0;
+    EMBER_TRY(
+        verify_tree_shape(decode, words + begin, end - begin, m.leaf_begin[t + 1] - m.leaf_begin[t], &depth));
+    if (depth > h.max_depth) return Status::bad_tree;
+  }
+  return Status::ok;
+}
+
+Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::uint32_t width) {
+  Cursor c(p, size);
+  const f::TreesHeader* h = nullptr;
+  EMBER_TRY(c.take(&h));
+  if (h->n_features != width) return Status::shape_mismatch;
+  if (h->n_outputs == 0 || h->n_outputs > kMaxWidth) return Status::bad_value;
+  if (h->n_trees == 0) return Status::bad_value;
+  if (h->leaf_width != 1 && h->leaf_width != h->n_outputs) return Status::shape_mismatch;
+  if (h->aggregation > static_cast<std::uint8_t>(f::Aggregation::mean)) return Status::bad_value;
+  if (h->link > static_cast<std::uint8_t>(f::Link::softmax)) return Status::bad_value;
+  if (h->word_bytes != 2 && h->word_bytes != 4 && h->word_bytes != 8) return Status::unsupported_feature;
+  if (h->feature_bits == 0 || h->feature_bits > 32 || h->skip_bits > 32 ||
+      h->feature_bits + h->skip_bits + f::kNodeFlagBits > 8u * h->word_bytes) {
+    return Status::bad_value;
+  }
+  if (h->max_depth > f::kMaxTreeDepth) return Status::bad_tree;
+  // Averaging is over all trees, which is meaningful only when every tree
+  // predicts every output.
+  if (h->aggregation == static_cast<std::uint8_t>(f::Aggregation::mean) && h->leaf_width != h->n_outputs) {
+    return Status::shape_mismatch;
+  }
+  const auto link = static_cast<f::Link>(h->link);
+  EMBER_TRY(check_outputs(*m, link, h->n_outputs, /*probabilities_allowed=*/true));
+
+  EMBER_TRY(c.take_array(h->n_outputs, &m->base_score));
+  EMBER_TRY(c.take_array(std::uint64_t{h->n_trees} + 1, &m->node_begin));
+  EMBER_TRY(c.take_array(std::uint64_t{h->n_trees} + 1, &m->leaf_begin));
+  EMBER_TRY(c.take_array(h->n_trees, &m->tree_output));
+  EMBER_TRY(c.take_array(h->total_nodes, &m->thresholds));
+  const unsigned char* words = nullptr;
+  EMBER_TRY(c.align(8));
+  EMBER_TRY(c.take_bytes((std::uint64_t{h->total_nodes} * h->word_bytes + 3) & ~std::uint64_t{3}, &words));
+  m->words = words;
+  const std::uint64_t n_leaf_values = std::uint64_t{h->total_leaves} * h->leaf_width;
+  EMBER_TRY(c.take_array(n_leaf_values, &m->leaf_values));
+  EMBER_TRY(c.take_array(h->bitset_words, &m->bitsets));
+  if (!c.at_end()) return Status::bad_section;
+  if (!all_finite(m->base_score, h->n_outputs) || !all_finite(m->leaf_values, n_leaf_values)) {
+    return Status::bad_value;
+  }
+  if (m->node_begin[0] != 0 || m->leaf_begin[0] != 0 || m->node_begin[h->n_trees] != h->total_nodes ||
+      m->leaf_begin[h->n_trees] != h->total_leaves) {
+    return Status::out_of_bounds;
+  }
+  for (std::uint32_t t = 0; t < h->n_trees; ++t) {
+    if (m->node_begin[t + 1] < m->node_begin[t] || m->leaf_begin[t + 1] < m->leaf_begin[t]) {
+      return Status::out_of_bounds;
+    }
+    // A full binary tree has one leaf more than internal nodes.
+    if (m->leaf_begin[t + 1] - m->leaf_begin[t] != m->node_begin[t + 1] - m->node_begin[t] + 1) {
+      return Status::bad_tree;
+    }
+    if (h->leaf_width == 1 ? m->tree_output[t] >= h->n_outputs : m->tree_output[t] != 0)
+      return Status::bad_index;
+  }
+  m->trees = h;
+  switch (h->word_bytes) {
+    case 2:
+      EMBER_TRY(check_tree_nodes<std::uint16_t>(*m, *h));
+      break;
+    case 4:
+      EMBER_TRY(check_tree_nodes<std::uint32_t>(*m, *h));
+      break;
+    default:
+      EMBER_TRY(check_tree_nodes<std::uint64_t>(*m, *h));
+      break;
+  }
+  m->kind = ModelKind::trees;
+  m->link = link;
+  m->model_features = width;
+  m->n_outputs = h->n_outputs;
+  return Status::ok;
+}
+
+Status check_metadata(const unsigned char* p, std::uint32_t size) {
+  Cursor c(p, size);
+  const f::MetadataHeader* h = nullptr;
+  EMBER_TRY(c.take(&h));
+  for (std::uint32_t r = 0; r < h->n_records; ++r) {
+    const f::MetadataRecord* rec = nullptr;
+    const char* key = nullptr;
+    const unsigned char* payload = nullptr;
+    EMBER_TRY(c.take(&rec));
+    if (rec->key_bytes == 0 || rec->key_bytes > 256 || rec->payload_bytes % 4 != 0) return Status::bad_value;
+    EMBER_TRY(c.take_array(rec->key_bytes, &key));
+    EMBER_TRY(c.take_bytes(rec->payload_bytes, &payload));
+    Cursor body(payload, rec->payload_bytes);
+    switch (static_cast<f::MetadataType>(rec->type)) {
+      case f::MetadataType::string: {
+        const char* text = nullptr;
+        if (rec->count != 1) return Status::bad_value;
+        // The payload is the string padded with up to 3 zero bytes.
+        if (rec->payload_bytes == 0) break;
+        EMBER_TRY(body.take_array(rec->payload_bytes, &text));
+        break;
+      }
+      case f::MetadataType::string_list:
+        for (std::uint32_t i = 0; i < rec->count; ++i) {
+          const std::uint32_t* length = nullptr;
+          const char* text = nullptr;
+          EMBER_TRY(body.take(&length));
+          EMBER_TRY(body.take_array(*length, &text));
+        }
+        break;
+      case f::MetadataType::f32_list: {
+        const float* values = nullptr;
+        EMBER_TRY(body.take_array(rec->count, &values));
+        break;
+      }
+      default:
+        return Status::unsupported_feature;
+    }
+    if (!body.at_end()) return Status::bad_section;
+  }
+  if (!c.at_end()) return Status::bad_section;
+  return Status::ok;
+}
+
+}  // namespace
+
+Status load_model(const void* data, std::size_t size, Model* out) noexcept {
+  *out = Model{};
+  if (data == nullptr) return Status::invalid_argument;
+  if (reinterpret_cast<std::uintptr_t>(data) % f::kSectionAlignment != 0) return Status::misaligned;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  if (size < sizeof(f::FileHeader)) return Status::truncated;
+  f::FileHeader h;
+  std::memcpy(&h, bytes, sizeof h);
+  if (std::memcmp(h.magic, f::kMagic, 4) != 0) return Status::bad_magic;
+  if (h.version_major != f::kVersionMajor) return Status::unsupported_version;
+  if (h.file_size > size) return Status::truncated;
+  if (h.file_size < sizeof(f::FileHeader)) return Status::bad_value;
+  if (model_file_crc(bytes, h.file_size) != h.crc32) return Status::checksum_mismatch;
+  if (h.flags != 0) return Status::unsupported_feature;
+  if (h.section_count == 0 || h.section_count > 64) return Status::bad_section;
+  const std::uint64_t table_end =
+      sizeof(f::FileHeader) + std::uint64_t{h.section_count} * sizeof(f::SectionEntry);
+  if (table_end > h.file_size) return Status::truncated;
+
+  Model m;
+  m.bytes = bytes;
+  m.file_size = h.file_size;
+  m.version_minor = h.version_minor;
+  const auto* table = reinterpret_cast<const f::SectionEntry*>(bytes + sizeof(f::FileHeader));
+  const f::SectionEntry* found_schema = nullptr;
+  const f::SectionEntry* found_pipeline = nullptr;
+  const f::SectionEntry* found_model = nullptr;
+  const f::SectionEntry* found_metadata = nullptr;
+  std::uint64_t previous_end = table_end;
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    const f::SectionEntry& s = table[i];
+    if (s.offset % f::kSectionAlignment != 0 || s.offset < previous_end) return Status::bad_section;
+    if (std::uint64_t{s.offset} + s.size > h.file_size) return Status::out_of_bounds;
+    if ((s.flags & ~f::kSectionRequired) != 0) return Status::bad_section;
+    previous_end = std::uint64_t{s.offset} + s.size;
+    const f::SectionEntry** slot = nullptr;
+    switch (static_cast<f::SectionKind>(s.kind)) {
+      case f::SectionKind::schema:
+        slot = &found_schema;
+        break;
+      case f::SectionKind::pipeline:
+        slot = &found_pipeline;
+        break;
+      case f::SectionKind::linear:
+      case f::SectionKind::trees:
+        slot = &found_model;
+        break;
+      case f::SectionKind::metadata:
+        slot = &found_metadata;
+        break;
+      default:
+        if (s.flags & f::kSectionRequired) return Status::unknown_required_section;
+        continue;  // an optional section from a newer minor version
+    }
+    if (*slot != nullptr) return Status::bad_section;  // at most one of each
+    *slot = &s;
+  }
+  if (found_schema == nullptr || found_model == nullptr) return Status::bad_section;
+
+  EMBER_TRY(check_schema(bytes + found_schema->offset, found_schema->size, &m));
+  std::uint32_t width = m.n_features;
+  if (found_pipeline != nullptr)
+    EMBER_TRY(check_pipeline(bytes + found_pipeline->offset, found_pipeline->size, &m, &width));
+  if (found_model->kind == static_cast<std::uint32_t>(f::SectionKind::linear)) {
+    EMBER_TRY(check_linear(bytes + found_model->offset, found_model->size, &m, width));
+  } else {
+    EMBER_TRY(check_trees(bytes + found_model->offset, found_model->size, &m, width));
+  }
+  if (found_metadata != nullptr) {
+    EMBER_TRY(check_metadata(bytes + found_metadata->offset, found_metadata->size));
+    m.metadata = bytes + found_metadata->offset;
+    m.metadata_size = found_metadata->size;
+  }
+  m.scratch_bytes = predict_scratch_bytes(m);
+  if (h.scratch_bytes != m.scratch_bytes) return Status::bad_value;
+  *out = m;
+  return Status::ok;
+}
+
+}  // namespace ember

@@ -1,0 +1,337 @@
+// predict: the pipeline steps and the models, run on a verified Model.
+#include "ember/predict.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "ember/portable_math.h"
+#include "runtime_internal.h"
+#include "tree_walk.h"
+
+namespace ember {
+
+namespace f = format;
+
+namespace {
+
+constexpr std::size_t kBatchRows = 8;
+
+std::size_t pipeline_floats(const Model& m) { return m.n_steps > 0 ? 2u * std::size_t{m.max_width} : 0u; }
+
+std::size_t accumulator_floats(const Model& m) {
+  std::size_t n = m.n_outputs;
+  if (m.n_classes > n) n = m.n_classes;
+  return n < 2 ? 2 : n;
+}
+
+// A category code as an index, or -1 for a value that is not one of 0..n-1.
+long category_index(float v, std::uint32_t n) {
+  if (!(v >= 0.0f) || v >= static_cast<float>(n)) return -1;
+  const auto i = static_cast<std::uint32_t>(v);
+  return static_cast<float>(i) == v ? static_cast<long>(i) : -1;
+}
+
+Status apply_step(const f::StepHeader& h, const unsigned char* payload, const float* in, float* out) {
+  const std::uint32_t n_in = h.n_in;
+  switch (static_cast<f::StepKind>(h.kind)) {
+    case f::StepKind::impute: {
+      const auto* fill = reinterpret_cast<const float*>(payload);
+      const auto* n_ind = reinterpret_cast<const std::uint32_t*>(fill + n_in);
+      const std::uint32_t* cols = n_ind + 1;
+      for (std::uint32_t j = 0; j < n_in; ++j) out[j] = std::isnan(in[j]) ? fill[j] : in[j];
+      for (std::uint32_t k = 0; k < *n_ind; ++k) out[n_in + k] = std::isnan(in[cols[k]]) ? 1.0f : 0.0f;
+      return Status::ok;
+    }
+    case f::StepKind::one_hot: {
+      const auto* cats = reinterpret_cast<const std::uint32_t*>(payload);
+      std::uint32_t k = 0;
+      for (std::uint32_t j = 0; j < n_in; ++j) {
+        const std::uint32_t n = cats[j];
+        if (n == 0) {
+          out[k++] = in[j];
+          continue;
+        }
+        for (std::uint32_t c = 0; c < n; ++c) out[k + c] = 0.0f;
+        if (!std::isnan(in[j])) {  // missing: all zeros
+          const long c = category_index(in[j], n);
+          if (c >= 0) {
+            out[k + static_cast<std::uint32_t>(c)] = 1.0f;
+          } else if (h.flags & f::kOneHotUnknownIsError) {
+            return Status::unknown_category;
+          }
+        }
+        k += n;
+      }
+      return Status::ok;
+    }
+    case f::StepKind::ordinal: {
+      const auto* cats = reinterpret_cast<const std::uint32_t*>(payload);
+      const auto* unknown = reinterpret_cast<const float*>(cats + n_in);
+      const float* values = unknown + n_in;
+      for (std::uint32_t j = 0; j < n_in; ++j) {
+        const std::uint32_t n = cats[j];
+        if (n == 0) {
+          out[j] = in[j];
+        } else if (std::isnan(in[j])) {
+          out[j] = in[j];
+        } else {
+          const long c = category_index(in[j], n);
+          out[j] = c >= 0 ? values[c] : unknown[j];
+        }
+        values += n;
+      }
+      return Status::ok;
+    }
+    case f::StepKind::affine: {
+      const auto* offset = reinterpret_cast<const float*>(payload);
+      const float* scale = offset + n_in;
+      for (std::uint32_t j = 0; j < n_in; ++j) out[j] = (in[j] - offset[j]) * scale[j];
+      return Status::ok;
+    }
+    case f::StepKind::discretize: {
+      const auto* n_edges = reinterpret_cast<const std::uint32_t*>(payload);
+      const auto* edges = reinterpret_cast<const float*>(n_edges + n_in);
+      for (std::uint32_t j = 0; j < n_in; ++j) {
+        const std::uint32_t n = n_edges[j];
+        const float v = in[j];
+        if (n == 0 || std::isnan(v)) {
+          out[j] = v;
+        } else {
+          // The bin is the number of edges <= v, so v < edge goes below it.
+          std::uint32_t lo = 0, hi = n;
+          while (lo < hi) {
+            const std::uint32_t mid = lo + (hi - lo) / 2;
+            if (edges[mid] <= v) {
+              lo = mid + 1;
+            } else {
+              hi = mid;
+            }
+          }
+          out[j] = static_cast<float>(lo);
+        }
+        edges += n;
+      }
+      return Status::ok;
+    }
+    case f::StepKind::select: {
+      const auto* index = reinterpret_cast<const std::uint32_t*>(payload);
+      for (std::uint32_t i = 0; i < h.n_out; ++i) out[i] = in[index[i]];
+      return Status::ok;
+    }
+    case f::StepKind::project: {
+      const auto* w = reinterpret_cast<const float*>(payload);
+      const float* bias = w + std::size_t{h.n_out} * n_in;
+      for (std::uint32_t o = 0; o < h.n_out; ++o) {
+        float sum = bias[o];
+        const float* row = w + std::size_t{o} * n_in;
+        for (std::uint32_t j = 0; j < n_in; ++j) sum += row[j] * in[j];
+        out[o] = sum;
+      }
+      return Status::ok;
+    }
+  }
+  return Status::unsupported_feature;  // unreachable on a verified model
+}
+
+// Runs the pipeline; *x points at the model's input afterwards (the row
+// itself when there are no steps).
+Status run_pipeline(const Model& m, const float* row, float* buffers, const float** x) {
+  const float* in = row;
+  const unsigned char* step = m.steps;
+  for (std::uint32_t s = 0; s < m.n_steps; ++s) {
+    f::StepHeader h;
+    std::memcpy(&h, step, sizeof h);
+    float* out = buffers + (s % 2) * m.max_width;
+    EMBER_TRY(apply_step(h, step + sizeof h, in, out));
+    in = out;
+    step += h.size;
+  }
+  *x = in;
+  return Status::ok;
+}
+
+void linear_scores(const Model& m, const float* x, float* acc) {
+  for (std::uint32_t o = 0; o < m.n_outputs; ++o) {
+    float sum = m.intercepts[o];
+    const float* w = m.weights + std::size_t{o} * m.model_features;
+    for (std::uint32_t j = 0; j < m.model_features; ++j) sum += w[j] * x[j];
+    acc[o] = sum;
+  }
+}
+
+// Sums (or averages) the leaves that each row of xs[0, n_rows) reaches into
+// acc[r * stride ...]. Trees are the outer loop so that a tree's nodes stay
+// in cache across the rows of a block; per row, trees add up in the same
+// order as for a single row, so results are bit-identical.
+template <class Word>
+void tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, float* acc, std::size_t stride) {
+  const f::TreesHeader& h = *m.trees;
+  const NodeDecoder<Word> d(h);
+  const auto* words = static_cast<const Word*>(m.words);
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    for (std::uint32_t o = 0; o < h.n_outputs; ++o) acc[r * stride + o] = 0.0f;
+  }
+  for (std::uint32_t t = 0; t < h.n_trees; ++t) {
+    const std::uint32_t begin = m.node_begin[t];
+    const std::uint32_t n_nodes = m.node_begin[t + 1] - begin;
+    const std::uint32_t leaf_base = m.leaf_begin[t];
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      const std::uint32_t leaf =
+          leaf_base + find_leaf(d, words + begin, m.thresholds + begin, m.bitsets, n_nodes, xs[r]);
+      float* a = acc + r * stride;
+      if (h.leaf_width == 1) {
+        a[m.tree_output[t]] += m.leaf_values[leaf];
+      } else {
+        const float* v = m.leaf_values + std::size_t{leaf} * h.leaf_width;
+        for (std::uint32_t o = 0; o < h.n_outputs; ++o) a[o] += v[o];
+      }
+    }
+  }
+  const bool mean = h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean);
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    float* a = acc + r * stride;
+    for (std::uint32_t o = 0; o < h.n_outputs; ++o) {
+      if (mean) a[o] /= static_cast<float>(h.n_trees);
+      a[o] += m.base_score[o];
+    }
+  }
+}
+
+void tree_scores_any(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
+                     std::size_t stride) {
+  switch (m.trees->word_bytes) {
+    case 2:
+      tree_scores<std::uint16_t>(m, xs, n_rows, acc, stride);
+      break;
+    case 4:
+      tree_scores<std::uint32_t>(m, xs, n_rows, acc, stride);
+      break;
+    default:
+      tree_scores<std::uint64_t>(m, xs, n_rows, acc, stride);
+      break;
+  }
+}
+
+// Turns raw scores (in `acc`, which it may overwrite) into the requested output.
+void finish_output(const Model& m, float* acc, Output kind, float* out) {
+  if (kind == Output::raw) {
+    for (std::uint32_t o = 0; o < m.n_outputs; ++o) out[o] = acc[o];
+    return;
+  }
+  if (m.task == f::Task::regression) {
+    out[0] = acc[0];
+    return;
+  }
+  // Class probabilities into acc[0, n_classes).
+  const std::uint32_t k = m.n_classes;
+  if (m.link == f::Link::logistic) {
+    const float p = portable_sigmoid(acc[0]);
+    acc[0] = 1.0f - p;
+    acc[1] = p;
+  } else if (m.link == f::Link::softmax) {
+    float top = acc[0];
+    for (std::uint32_t c = 1; c < k; ++c) top = acc[c] > top ? acc[c] : top;
+    float sum = 0.0f;
+    for (std::uint32_t c = 0; c < k; ++c) {
+      acc[c] = portable_exp(acc[c] - top);
+      sum += acc[c];
+    }
+    for (std::uint32_t c = 0; c < k; ++c) acc[c] /= sum;
+  }
+  if (kind == Output::probability) {
+    for (std::uint32_t c = 0; c < k; ++c) out[c] = acc[c];
+    return;
+  }
+  std::uint32_t best = 0;
+  for (std::uint32_t c = 1; c < k; ++c) best = acc[c] > acc[best] ? c : best;
+  out[0] = static_cast<float>(best);
+}
+
+Status check_kind(const Model& m, Output kind, std::size_t out_size) {
+  const std::size_t n = output_size(m, kind);
+  if (n == 0) return Status::invalid_argument;
+  return out_size == n ? Status::ok : Status::shape_mismatch;
+}
+
+float* aligned_floats(Span<unsigned char> scratch) {
+  // Scratch is documented as needing float alignment; round up defensively.
+  const auto address = reinterpret_cast<std::uintptr_t>(scratch.data());
+  return reinterpret_cast<float*>(scratch.data() + ((4 - (address & 3u)) & 3u));
+}
+
+}  // namespace
+
+std::uint32_t predict_scratch_bytes(const Model& m) noexcept {
+  return static_cast<std::uint32_t>(4 * (pipeline_floats(m) + accumulator_floats(m)) + 4);
+}
+
+std::size_t scratch_bytes(const Model& m) noexcept { return m.scratch_bytes; }
+
+std::size_t batch_scratch_bytes(const Model& m) noexcept {
+  const std::size_t block = m.n_steps > 0 ? kBatchRows * std::size_t{m.model_features} : 0;
+  return 4 * (pipeline_floats(m) + block + kBatchRows * accumulator_floats(m)) + 4;
+}
+
+std::size_t output_size(const Model& m, Output kind) noexcept {
+  switch (kind) {
+    case Output::raw:
+      return m.n_outputs;
+    case Output::probability:
+      return m.task == f::Task::regression ? 0 : m.n_classes;
+    case Output::label:
+      return 1;
+  }
+  return 0;
+}
+
+Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratch, Output kind,
+               Span<float> out) noexcept {
+  if (row.size() != m.n_features) return Status::shape_mismatch;
+  EMBER_TRY(check_kind(m, kind, out.size()));
+  if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
+  float* buffers = aligned_floats(scratch);
+  float* acc = buffers + pipeline_floats(m);
+  const float* x = nullptr;
+  EMBER_TRY(run_pipeline(m, row.data(), buffers, &x));
+  if (m.kind == ModelKind::linear) {
+    linear_scores(m, x, acc);
+  } else {
+    tree_scores_any(m, &x, 1, acc, accumulator_floats(m));
+  }
+  finish_output(m, acc, kind, out.data());
+  return Status::ok;
+}
+
+Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned char> scratch, Output kind,
+                     MatrixView<float> out) noexcept {
+  if (rows.cols != m.n_features || out.rows != rows.rows) return Status::shape_mismatch;
+  EMBER_TRY(check_kind(m, kind, out.cols));
+  if (scratch.size() < batch_scratch_bytes(m)) return Status::invalid_argument;
+  float* buffers = aligned_floats(scratch);
+  float* block = buffers + pipeline_floats(m);
+  const std::size_t stride = accumulator_floats(m);
+  float* acc = block + (m.n_steps > 0 ? kBatchRows * std::size_t{m.model_features} : 0);
+  for (std::size_t first = 0; first < rows.rows; first += kBatchRows) {
+    const std::size_t n = rows.rows - first < kBatchRows ? rows.rows - first : kBatchRows;
+    const float* xs[kBatchRows];
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* x = nullptr;
+      EMBER_TRY(run_pipeline(m, rows.row(first + r).data(), buffers, &x));
+      if (m.n_steps > 0) {
+        float* keep = block + r * m.model_features;
+        std::memcpy(keep, x, sizeof(float) * m.model_features);
+        x = keep;
+      }
+      xs[r] = x;
+    }
+    if (m.kind == ModelKind::linear) {
+      for (std::size_t r = 0; r < n; ++r) linear_scores(m, xs[r], acc + r * stride);
+    } else {
+      tree_scores_any(m, xs, n, acc, stride);
+    }
+    for (std::size_t r = 0; r < n; ++r) finish_output(m, acc + r * stride, kind, out.row(first + r).data());
+  }
+  return Status::ok;
+}
+
+}  // namespace ember
