@@ -1,0 +1,75 @@
+/* ember.h - the C API of the ember runtime: load a model file, size the
+ * scratch, predict.
+ *
+ * Everything the C++ runtime promises holds here: no heap, no global state
+ * (re-entrant), a model executes in place from the caller's bytes, and a
+ * corrupt file gives a status, never a crash.
+ *
+ *   ember_model model;
+ *   if (ember_load(&model, bytes, size) != EMBER_STATUS_ok) { ... }
+ *   static unsigned char scratch[256];   // >= ember_scratch_bytes(&model)
+ *   float proba[2];
+ *   ember_predict(&model, row, n, scratch, sizeof scratch, EMBER_OUTPUT_PROBABILITY, proba, 2);
+ */
+#ifndef EMBER_H
+#define EMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ember/status_list.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes: EMBER_STATUS_ok (0), EMBER_STATUS_out_of_memory, ... */
+typedef enum ember_status {
+#define EMBER_C_STATUS(name, description) EMBER_STATUS_##name,
+  EMBER_STATUS_LIST(EMBER_C_STATUS)
+#undef EMBER_C_STATUS
+      EMBER_STATUS_COUNT
+} ember_status;
+
+/* What predict writes: raw scores (n_outputs), class probabilities
+ * (n_classes), or one label (class index, or the regression value). */
+typedef enum ember_output {
+  EMBER_OUTPUT_RAW = 0,
+  EMBER_OUTPUT_PROBABILITY = 1,
+  EMBER_OUTPUT_LABEL = 2
+} ember_output;
+
+/* A loaded model: a view into the caller's bytes, which must outlive it.
+ * Opaque; fill it with ember_load. */
+typedef struct ember_model {
+  uint64_t opaque[48];
+} ember_model;
+
+/* Verifies `data[0, size)` (8-byte aligned) and fills *model. */
+ember_status ember_load(ember_model* model, const void* data, size_t size);
+
+/* The identifier of a status ("checksum_mismatch"); never NULL. */
+const char* ember_status_name(ember_status status);
+
+uint32_t ember_n_features(const ember_model* model); /* floats per input row */
+uint32_t ember_n_classes(const ember_model* model);  /* 0 for regression */
+/* Floats that `kind` produces per row; 0 when the model lacks that output. */
+size_t ember_output_size(const ember_model* model, ember_output kind);
+/* Scratch bytes for ember_predict / ember_predict_batch. */
+size_t ember_scratch_bytes(const ember_model* model);
+size_t ember_batch_scratch_bytes(const ember_model* model);
+
+/* Predicts one row of n_features floats (NaN = missing) into out[out_size]. */
+ember_status ember_predict(const ember_model* model, const float* row, size_t n_features, void* scratch,
+                           size_t scratch_size, ember_output kind, float* out, size_t out_size);
+
+/* Predicts n_rows rows (row r at rows + r * row_stride) into out + r * out_stride. */
+ember_status ember_predict_batch(const ember_model* model, const float* rows, size_t n_rows,
+                                 size_t row_stride, void* scratch, size_t scratch_size, ember_output kind,
+                                 float* out, size_t out_stride);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EMBER_H */

@@ -1,0 +1,69 @@
+// The C API: thin wrappers over the C++ runtime.
+#include <new>
+
+#include "ember/ember.h"
+#include "ember/model.h"
+#include "ember/predict.h"
+
+namespace {
+
+static_assert(sizeof(ember::Model) <= sizeof(ember_model), "ember_model must hold a Model");
+static_assert(alignof(ember::Model) <= alignof(ember_model), "ember_model must align a Model");
+static_assert(static_cast<int>(EMBER_STATUS_COUNT) == ember::kStatusCount, "C and C++ status lists agree");
+
+// ember_load placement-constructs the Model in the opaque storage.
+const ember::Model& view(const ember_model* m) {
+  return *std::launder(static_cast<const ember::Model*>(static_cast<const void*>(m->opaque)));
+}
+ember_status to_c(ember::Status s) { return static_cast<ember_status>(s); }
+
+}  // namespace
+
+extern "C" {
+
+ember_status ember_load(ember_model* model, const void* data, size_t size) {
+  auto* m = new (model->opaque) ember::Model();
+  return to_c(ember::load_model(data, size, m));
+}
+
+const char* ember_status_name(ember_status status) {
+  return ember::status_name(static_cast<ember::Status>(status));
+}
+
+uint32_t ember_n_features(const ember_model* model) { return view(model).n_features; }
+uint32_t ember_n_classes(const ember_model* model) { return view(model).n_classes; }
+
+size_t ember_output_size(const ember_model* model, ember_output kind) {
+  return ember::output_size(view(model), static_cast<ember::Output>(kind));
+}
+
+size_t ember_scratch_bytes(const ember_model* model) { return ember::scratch_bytes(view(model)); }
+size_t ember_batch_scratch_bytes(const ember_model* model) { return ember::batch_scratch_bytes(view(model)); }
+
+ember_status ember_predict(const ember_model* model, const float* row, size_t n_features, void* scratch,
+                           size_t scratch_size, ember_output kind, float* out, size_t out_size) {
+  if (row == nullptr || out == nullptr || scratch == nullptr || kind > EMBER_OUTPUT_LABEL) {
+    return EMBER_STATUS_invalid_argument;
+  }
+  return to_c(ember::predict(view(model), ember::Span<const float>(row, n_features),
+                             ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size),
+                             static_cast<ember::Output>(kind), ember::Span<float>(out, out_size)));
+}
+
+ember_status ember_predict_batch(const ember_model* model, const float* rows, size_t n_rows,
+                                 size_t row_stride, void* scratch, size_t scratch_size, ember_output kind,
+                                 float* out, size_t out_stride) {
+  if (rows == nullptr || out == nullptr || scratch == nullptr || kind > EMBER_OUTPUT_LABEL) {
+    return EMBER_STATUS_invalid_argument;
+  }
+  const ember::Model& m = view(model);
+  const size_t width = ember::output_size(m, static_cast<ember::Output>(kind));
+  if (row_stride < m.n_features || out_stride < width) return EMBER_STATUS_invalid_argument;
+  const ember::MatrixView<const float> in{rows, n_rows, m.n_features, row_stride};
+  const ember::MatrixView<float> o{out, n_rows, width, out_stride};
+  return to_c(ember::predict_batch(
+      m, in, ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size),
+      static_cast<ember::Output>(kind), o));
+}
+
+}  // extern "C"

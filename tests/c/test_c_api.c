@@ -1,0 +1,66 @@
+/* The C API, from a translation unit compiled as C99. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ember/ember.h"
+
+size_t ember_test_write_small_tree(void* buffer, size_t capacity);
+
+static int passed = 0, failed = 0;
+#define EXPECT(cond)                                                     \
+  do {                                                                   \
+    if (cond) {                                                          \
+      ++passed;                                                          \
+    } else {                                                             \
+      ++failed;                                                          \
+      fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                    \
+  } while (0)
+
+int main(void) {
+  static uint64_t storage[128];
+  unsigned char* bytes = (unsigned char*)storage;
+  const size_t size = ember_test_write_small_tree(bytes, sizeof storage);
+  EXPECT(size > 0);
+
+  ember_model model;
+  EXPECT(ember_load(&model, bytes, size) == EMBER_STATUS_ok);
+  EXPECT(ember_n_features(&model) == 2);
+  EXPECT(ember_n_classes(&model) == 0);
+  EXPECT(ember_output_size(&model, EMBER_OUTPUT_RAW) == 1);
+  EXPECT(ember_output_size(&model, EMBER_OUTPUT_PROBABILITY) == 0);
+
+  unsigned char scratch[64];
+  EXPECT(ember_scratch_bytes(&model) <= sizeof scratch);
+  /* Hand-computed: see c_fixture.cpp. */
+  const float rows[4][2] = {{0.4f, 9.0f}, {0.5f, 1.0f}, {0.7f, 2.0f}, {NAN, 0.0f}};
+  const float expected[4] = {10.0f, 20.0f, 30.0f, 20.0f};
+  for (int r = 0; r < 4; ++r) {
+    float out = 0.0f;
+    EXPECT(ember_predict(&model, rows[r], 2, scratch, sizeof scratch, EMBER_OUTPUT_LABEL, &out, 1) ==
+           EMBER_STATUS_ok);
+    EXPECT(out == expected[r]);
+  }
+  static unsigned char batch_scratch[1024];
+  float batch[4] = {0};
+  EXPECT(ember_batch_scratch_bytes(&model) <= sizeof batch_scratch);
+  EXPECT(ember_predict_batch(&model, &rows[0][0], 4, 2, batch_scratch, sizeof batch_scratch, EMBER_OUTPUT_RAW,
+                             batch, 1) == EMBER_STATUS_ok);
+  EXPECT(memcmp(batch, expected, sizeof batch) == 0);
+
+  float out = 0.0f;
+  EXPECT(ember_predict(&model, rows[0], 3, scratch, sizeof scratch, EMBER_OUTPUT_RAW, &out, 1) ==
+         EMBER_STATUS_shape_mismatch);
+  EXPECT(ember_predict(&model, rows[0], 2, scratch, sizeof scratch, EMBER_OUTPUT_PROBABILITY, &out, 1) ==
+         EMBER_STATUS_invalid_argument);
+
+  bytes[size - 1] ^= 0x40u;
+  EXPECT(ember_load(&model, bytes, size) == EMBER_STATUS_checksum_mismatch);
+  EXPECT(strcmp(ember_status_name(EMBER_STATUS_checksum_mismatch), "checksum_mismatch") == 0);
+  EXPECT(strcmp(ember_status_name((ember_status)250), "unknown_status") == 0);
+  EXPECT(ember_load(&model, bytes + 4, size - 4) == EMBER_STATUS_misaligned);
+
+  printf("c_api: %d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
