@@ -400,10 +400,7 @@ Status check_metadata(const unsigned char* p, std::uint32_t size) {
     switch (static_cast<f::MetadataType>(rec->type)) {
       case f::MetadataType::string: {
         const char* text = nullptr;
-        if (rec->count != 1) return Status::bad_value;
-        // The payload is the string padded with up to 3 zero bytes.
-        if (rec->payload_bytes == 0) break;
-        EMBER_TRY(body.take_array(rec->payload_bytes, &text));
+        EMBER_TRY(body.take_array(rec->count, &text));  // count = bytes of text
         break;
       }
       case f::MetadataType::string_list:

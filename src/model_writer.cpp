@@ -500,7 +500,9 @@ Status ModelWriter::metadata_record(StringView key, f::MetadataType type, std::u
 }
 
 Status ModelWriter::metadata_string(StringView key, StringView value) noexcept {
-  EMBER_TRY(metadata_record(key, f::MetadataType::string, 1, (value.size + 3) & ~std::size_t{3}));
+  if (value.size > 0x7FFFFFFF) return fail(Status::invalid_argument);
+  EMBER_TRY(metadata_record(key, f::MetadataType::string, static_cast<std::uint32_t>(value.size),
+                            (value.size + 3) & ~std::size_t{3}));
   EMBER_TRY(put(value.data, value.size));
   return pad(4);
 }

@@ -166,7 +166,7 @@ constexpr unsigned kNodeFlagBits = 3;
 
 // META: a MetadataHeader, then n_records records. A record is a
 // MetadataRecord, its key (key_bytes, padded to 4), then its payload
-// (payload_bytes, a multiple of 4): a string (count 1) is its bytes padded;
+// (payload_bytes, a multiple of 4): a string is its count bytes, padded;
 // a string list is count x (u32 length, bytes padded to 4); an f32 list is
 // count floats.
 struct MetadataHeader {

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
+#include "ember/metadata.h"
 #include "ember/model.h"
 #include "ember/model_writer.h"
 #include "ember/predict.h"
@@ -292,4 +294,43 @@ TEST_CASE("predict checks its arguments") {
         Status::invalid_argument);  // a regression model has no probabilities
   CHECK(predict(m, Span<const float>(row, 2), s.first(1), Output::raw, Span<float>(out, 1)) ==
         Status::invalid_argument);
+}
+
+TEST_CASE("metadata records are found by key and read in place") {
+  static const char* const names[] = {"age", "", "income with spaces"};
+  const auto bytes = write_model([](ModelWriter& w) {
+    static const std::uint32_t cats[] = {0};
+    static const float weights[] = {1.0f}, intercept[] = {0.0f};
+    static const StringView list[] = {{names[0], 3}, {names[1], 0}, {names[2], 18}};
+    static const float stats[] = {1.5f, -2.0f};
+    w.schema({f::Task::regression, 0, u32s(cats)});
+    w.linear({1, 1, f::Link::identity, floats(weights), floats(intercept)});
+    w.metadata_strings({"features", 8}, Span<const StringView>(list, 3));
+    w.metadata_string({"target", 6}, {"y\0z", 3});  // an embedded NUL survives
+    w.metadata_floats({"stats.0", 7}, floats(stats));
+  });
+  REQUIRE(bytes.status == Status::ok);
+  Model m;
+  REQUIRE(load_model(bytes.data(), bytes.size, &m) == Status::ok);
+  CHECK(metadata_count(m) == 3);
+  MetadataEntry e;
+  REQUIRE(find_metadata(m, "features", 8, &e) == Status::ok);
+  CHECK(e.count == 3);
+  const char* text = nullptr;
+  std::uint32_t size = 0;
+  REQUIRE(metadata_string(e, 2, &text, &size) == Status::ok);
+  CHECK(std::string(text, size) == "income with spaces");
+  REQUIRE(metadata_string(e, 1, &text, &size) == Status::ok);
+  CHECK(size == 0);
+  CHECK(metadata_string(e, 3, &text, &size) == Status::bad_index);
+  REQUIRE(find_metadata(m, "target", 6, &e) == Status::ok);
+  REQUIRE(metadata_string(e, 0, &text, &size) == Status::ok);
+  CHECK(std::string(text, size) == std::string("y\0z", 3));
+  REQUIRE(find_metadata(m, "stats.0", 7, &e) == Status::ok);
+  const float* values = nullptr;
+  REQUIRE(metadata_floats(e, &values) == Status::ok);
+  CHECK(values[1] == -2.0f);
+  CHECK(find_metadata(m, "absent", 6, &e) == Status::bad_index);
+  REQUIRE(metadata_at(m, 1, &e) == Status::ok);
+  CHECK(std::string(e.key, e.key_size) == "target");
 }
