@@ -26,7 +26,8 @@ ember_status ember_load(ember_model* model, const void* data, size_t size) {
   return to_c(ember::load_model(data, size, m));
 }
 
-const char* ember_status_name(ember_status status) {
+const char* ember_status_name(int status) {
+  if (status < 0 || status >= ember::kStatusCount) return "unknown_status";
   return ember::status_name(static_cast<ember::Status>(status));
 }
 

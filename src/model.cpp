@@ -310,6 +310,27 @@ Status check_tree_nodes(const Model& m, const f::TreesHeader& h) {
   return Status::ok;
 }
 
+// Heap layout: every tree complete of depth max_depth, numeric splits, no
+// skips and no leaf flags; the shape is implicit, so only values are checked.
+template <class Word>
+Status check_heap_nodes(const Model& m, const f::TreesHeader& h) {
+  const auto* words = static_cast<const Word*>(m.words);
+  const NodeDecoder<Word> decode(h);
+  const std::uint32_t depth = h.max_depth;
+  if (depth == 0 || depth > 24 || h.skip_bits != 0 || h.bitset_words != 0) return Status::bad_tree;
+  const std::uint32_t nodes = (1u << depth) - 1u;
+  for (std::uint32_t t = 0; t < h.n_trees; ++t) {
+    if (m.node_begin[t + 1] - m.node_begin[t] != nodes) return Status::bad_tree;
+  }
+  for (std::uint32_t i = 0; i < h.total_nodes; ++i) {
+    const Word w = words[i];
+    if ((w & 5u) != 0) return Status::bad_tree;  // right_leaf and categorical are meaningless here
+    if (decode.feature(w) >= h.n_features) return Status::bad_index;
+    if (std::isnan(m.thresholds[i])) return Status::bad_value;
+  }
+  return Status::ok;
+}
+
 Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::uint32_t width) {
   Cursor c(p, size);
   const f::TreesHeader* h = nullptr;
@@ -366,17 +387,35 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
       return Status::bad_index;
   }
   m->trees = h;
-  switch (h->word_bytes) {
-    case 2:
-      EMBER_TRY(check_tree_nodes<std::uint16_t>(*m, *h));
-      break;
-    case 4:
-      EMBER_TRY(check_tree_nodes<std::uint32_t>(*m, *h));
-      break;
-    default:
-      EMBER_TRY(check_tree_nodes<std::uint64_t>(*m, *h));
-      break;
+  if (h->layout == static_cast<std::uint8_t>(f::TreeLayout::heap)) {
+    switch (h->word_bytes) {
+      case 2:
+        EMBER_TRY(check_heap_nodes<std::uint16_t>(*m, *h));
+        break;
+      case 4:
+        EMBER_TRY(check_heap_nodes<std::uint32_t>(*m, *h));
+        break;
+      default:
+        EMBER_TRY(check_heap_nodes<std::uint64_t>(*m, *h));
+        break;
+    }
+    m->uniform_depth = h->max_depth;
+  } else if (h->layout == static_cast<std::uint8_t>(f::TreeLayout::preorder)) {
+    switch (h->word_bytes) {
+      case 2:
+        EMBER_TRY(check_tree_nodes<std::uint16_t>(*m, *h));
+        break;
+      case 4:
+        EMBER_TRY(check_tree_nodes<std::uint32_t>(*m, *h));
+        break;
+      default:
+        EMBER_TRY(check_tree_nodes<std::uint64_t>(*m, *h));
+        break;
+    }
+  } else {
+    return Status::unsupported_feature;
   }
+  if (h->reserved != 0) return Status::bad_value;
   m->kind = ModelKind::trees;
   m->link = link;
   m->model_features = width;

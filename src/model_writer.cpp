@@ -24,8 +24,8 @@ unsigned bits_for(std::uint64_t max_value) {
 }
 
 // Walks a TreeSpec in preorder without recursion, checking it as it goes.
-// The visitor sees: enter(spec_node, preorder, depth), left_done(preorder,
-// left_internal_count), leaf(leaf_id), in the order of the file layout.
+// The visitor sees: enter(spec_node, preorder, heap, depth),
+// left_done(preorder, left_internal_count), leaf(leaf_id), in preorder.
 template <class Visitor>
 Status walk_spec(const TreeSpec& t, std::uint32_t n_leaves, Visitor& v) {
   if (t.nodes.size() == 0) {
@@ -37,18 +37,19 @@ Status walk_spec(const TreeSpec& t, std::uint32_t n_leaves, Visitor& v) {
   struct Frame {
     std::uint32_t node;
     std::uint32_t preorder;
+    std::uint64_t heap;  // index in heap order (root 0, children 2h + 1 and 2h + 2)
     std::uint8_t state;  // 0 enter, 1 left done, 2 right done
   };
   Frame stack[f::kMaxTreeDepth];
   std::uint32_t top = 0;
   std::uint32_t counter = 0, leaves = 0;
-  stack[top++] = Frame{0, 0, 0};
+  stack[top++] = Frame{0, 0, 0, 0};
   // Returns false when a child reference is malformed or too deep.
-  auto descend = [&](std::int32_t child) -> Status {
+  auto descend = [&](std::int32_t child, std::uint64_t heap) -> Status {
     if (child >= 0) {
       if (static_cast<std::size_t>(child) >= t.nodes.size()) return Status::bad_index;
       if (top >= f::kMaxTreeDepth) return Status::bad_tree;
-      stack[top++] = Frame{static_cast<std::uint32_t>(child), 0, 0};
+      stack[top++] = Frame{static_cast<std::uint32_t>(child), 0, heap, 0};
       return Status::ok;
     }
     const auto leaf = static_cast<std::uint32_t>(-(child + 1));
@@ -64,12 +65,12 @@ Status walk_spec(const TreeSpec& t, std::uint32_t n_leaves, Visitor& v) {
       if (counter >= t.nodes.size()) return Status::bad_tree;  // a cycle or a shared node
       fr.preorder = counter++;
       fr.state = 1;
-      EMBER_TRY(v.enter(node, fr.preorder, top));
-      EMBER_TRY(descend(node.left));
+      EMBER_TRY(v.enter(node, fr.preorder, fr.heap, top));
+      EMBER_TRY(descend(node.left, 2 * fr.heap + 1));
     } else if (fr.state == 1) {
       fr.state = 2;
       v.left_done(fr.preorder, counter - fr.preorder - 1, node.right < 0);
-      EMBER_TRY(descend(node.right));
+      EMBER_TRY(descend(node.right, 2 * fr.heap + 2));
     } else {
       --top;
     }
@@ -90,7 +91,9 @@ struct TreeStats {
   std::uint32_t max_depth = 0;
   std::uint32_t max_skip = 0;
   std::uint32_t bitset_words = 0;
-  Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint32_t depth) {
+  std::uint32_t tree_depth = 0;  // of the tree being walked
+  Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint64_t, std::uint32_t depth) {
+    tree_depth = depth > tree_depth ? depth : tree_depth;
     if (n.feature >= n_features) return Status::bad_index;
     if (n.categories.size() > 0) {
       for (std::uint32_t c : n.categories) {
@@ -341,22 +344,33 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
   // Pass 1: check every tree, and measure.
   TreeStats stats{spec.n_features};
   std::uint64_t total_nodes = 0, total_leaves = 0;
+  // Heap layout when every tree is complete at one depth (and numeric).
+  bool complete = true;
+  std::uint32_t complete_depth = 0;
   for (const TreeSpec& t : spec.trees) {
     if (t.leaf_values.size() % spec.leaf_width != 0) return fail(Status::shape_mismatch);
     if (spec.leaf_width == 1 ? t.output >= spec.n_outputs : t.output != 0) return fail(Status::bad_index);
     const auto n_leaves = static_cast<std::uint32_t>(t.leaf_values.size() / spec.leaf_width);
+    stats.tree_depth = 0;
     const Status s = walk_spec(t, n_leaves, stats);
     if (s != Status::ok) return fail(s);
+    if (&t == spec.trees.begin()) complete_depth = stats.tree_depth;
+    complete = complete && stats.tree_depth == complete_depth && complete_depth >= 1 &&
+               complete_depth <= 24 && t.nodes.size() == (std::size_t{1} << complete_depth) - 1;
     for (float v : t.leaf_values) {
       if (!std::isfinite(v)) return fail(Status::bad_value);
     }
     total_nodes += t.nodes.size();
     total_leaves += n_leaves;
   }
-  if (total_nodes > 0xFFFFFFF0ull || total_leaves * spec.leaf_width > 0x3FFFFFF0ull)
-    return fail(Status::bad_value);
+  // Everything must fit the format's 32-bit offsets (and a 32-bit size_t).
+  if (total_nodes * 12 + total_leaves * 4 * spec.leaf_width + std::uint64_t{stats.bitset_words} * 4 >
+      0xF0000000ull) {
+    return fail(Status::size_overflow);
+  }
+  const bool heap = complete && stats.bitset_words == 0;
   const unsigned feature_bits = spec.n_features > 1 ? bits_for(spec.n_features - 1) : 1;
-  const unsigned skip_bits = bits_for(stats.max_skip);
+  const unsigned skip_bits = heap ? 0 : bits_for(stats.max_skip);
   unsigned word_bytes = 2;
   while (feature_bits + skip_bits + f::kNodeFlagBits > 8 * word_bytes) word_bytes *= 2;
 
@@ -376,6 +390,7 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
   h.feature_bits = static_cast<std::uint8_t>(feature_bits);
   h.skip_bits = static_cast<std::uint8_t>(skip_bits);
   h.max_depth = static_cast<std::uint8_t>(stats.max_depth);
+  h.layout = static_cast<std::uint8_t>(heap ? f::TreeLayout::heap : f::TreeLayout::preorder);
   EMBER_TRY(put(&h, sizeof h));
   EMBER_TRY(put_floats(spec.base_score, true));
   // Prefix offsets: a tree has as many internal nodes as its spec, and one leaf more.
@@ -388,11 +403,21 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
     EMBER_TRY(put_u32(leaves += static_cast<std::uint32_t>(t.nodes.size() + 1)));
   for (const TreeSpec& t : spec.trees) EMBER_TRY(put_u32(t.output));
 
-  // Thresholds (or bitset offsets), in preorder.
+  // Thresholds (or bitset offsets) and node words. In preorder they are
+  // written as the walk enters each node; in heap order the arrays are
+  // reserved first and each node lands at its heap index.
   struct Thresholds {
     ModelWriter* w;
+    bool heap;
+    std::size_t tree_start = 0;
     std::uint32_t bitset_offset = 0;
-    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint32_t) {
+    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint64_t heap_index, std::uint32_t) {
+      if (heap) {
+        if (!w->measuring_ && w->status_ == Status::ok) {
+          std::memcpy(w->out_.data() + tree_start + 4 * heap_index, &n.threshold, 4);
+        }
+        return Status::ok;
+      }
       if (n.categories.size() == 0) return w->put(&n.threshold, 4);
       const std::uint32_t offset = bitset_offset;
       bitset_offset += 1 + bitset_words_for(n.categories);
@@ -400,33 +425,43 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
     }
     void left_done(std::uint32_t, std::uint32_t, bool) {}
     void leaf(std::uint32_t) {}
-  } thresholds{this};
-  // Node words: written at entry, their skip patched once the left subtree is known.
+  } thresholds{this, heap};
+  // Node words: in preorder written at entry, their skip patched once the
+  // left subtree is known.
   struct Words {
     ModelWriter* w;
-    unsigned feature_bits, skip_bits, word_bytes;
+    unsigned skip_bits, word_bytes;
+    bool heap;
     std::size_t tree_start = 0;
-    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint32_t) {
-      const std::uint64_t word = encode_node_word(
-          n.feature, 0, n.right<0, n.default_left, n.categories.size()> 0, feature_bits, skip_bits);
+    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint64_t heap_index, std::uint32_t) {
+      const bool right_leaf = !heap && n.right < 0;
+      const bool categorical = n.categories.size() > 0;
+      const std::uint64_t word =
+          encode_node_word(n.feature, 0, right_leaf, n.default_left, categorical, skip_bits);
+      if (heap) {
+        if (!w->measuring_ && w->status_ == Status::ok) {
+          std::memcpy(w->out_.data() + tree_start + word_bytes * heap_index, &word, word_bytes);
+        }
+        return Status::ok;
+      }
       return w->put(&word, word_bytes);  // little-endian: the low bytes are the word
     }
     void left_done(std::uint32_t preorder, std::uint32_t left_count, bool) {
-      if (w->measuring_ || w->status_ != Status::ok) return;
+      if (heap || w->measuring_ || w->status_ != Status::ok) return;
       unsigned char* at = w->out_.data() + tree_start + std::size_t{preorder} * word_bytes;
       std::uint64_t word = 0;
       std::memcpy(&word, at, word_bytes);
-      word |= std::uint64_t{left_count} << feature_bits;
+      word |= std::uint64_t{left_count} << f::kNodeFlagBits;
       std::memcpy(at, &word, word_bytes);
     }
     void leaf(std::uint32_t) {}
-  } words{this, feature_bits, skip_bits, word_bytes};
+  } words{this, skip_bits, word_bytes, heap};
   struct Leaves {
     ModelWriter* w;
     const TreeSpec* tree = nullptr;
     std::uint32_t width;
     Status status = Status::ok;
-    Status enter(const TreeNodeSpec&, std::uint32_t, std::uint32_t) { return Status::ok; }
+    Status enter(const TreeNodeSpec&, std::uint32_t, std::uint64_t, std::uint32_t) { return Status::ok; }
     void left_done(std::uint32_t, std::uint32_t, bool) {}
     void leaf(std::uint32_t id) {
       const Status s = w->put(tree->leaf_values.data() + std::size_t{id} * width, sizeof(float) * width);
@@ -435,7 +470,7 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
   } leaf_writer{this, nullptr, spec.leaf_width};
   struct Bitsets {
     ModelWriter* w;
-    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint32_t) {
+    Status enter(const TreeNodeSpec& n, std::uint32_t, std::uint64_t, std::uint32_t) {
       if (n.categories.size() == 0) return Status::ok;
       const std::uint32_t n_words = bitset_words_for(n.categories);
       EMBER_TRY(w->put_u32(n_words));
@@ -455,12 +490,26 @@ Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
     void leaf(std::uint32_t) {}
   } bitsets{this};
 
-  for (const TreeSpec& t : spec.trees) {
+  static const unsigned char kZeros[64] = {};
+  auto reserve = [&](std::size_t bytes) -> Status {
+    for (; bytes > 0; bytes -= bytes < sizeof kZeros ? bytes : sizeof kZeros) {
+      EMBER_TRY(put(kZeros, bytes < sizeof kZeros ? bytes : sizeof kZeros));
+    }
+    return Status::ok;
+  };
+  const std::size_t thresholds_start = pos_;
+  if (heap) EMBER_TRY(reserve(static_cast<std::size_t>(4 * total_nodes)));
+  for (std::size_t k = 0; k < spec.trees.size(); ++k) {
+    const TreeSpec& t = spec.trees[k];
+    thresholds.tree_start = thresholds_start + 4 * k * t.nodes.size();  // heap: every tree has the same size
     EMBER_TRY(walk_spec(t, static_cast<std::uint32_t>(t.leaf_values.size() / spec.leaf_width), thresholds));
   }
   EMBER_TRY(pad(8));
-  for (const TreeSpec& t : spec.trees) {
-    words.tree_start = pos_;
+  const std::size_t words_start = pos_;
+  if (heap) EMBER_TRY(reserve(static_cast<std::size_t>(word_bytes * total_nodes)));
+  for (std::size_t k = 0; k < spec.trees.size(); ++k) {
+    const TreeSpec& t = spec.trees[k];
+    words.tree_start = heap ? words_start + word_bytes * k * t.nodes.size() : pos_;
     EMBER_TRY(walk_spec(t, static_cast<std::uint32_t>(t.leaf_values.size() / spec.leaf_width), words));
   }
   EMBER_TRY(pad(4));

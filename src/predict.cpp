@@ -14,7 +14,7 @@ namespace f = format;
 
 namespace {
 
-constexpr std::size_t kBatchRows = 8;
+constexpr std::size_t kBatchRows = kLanes;
 
 std::size_t pipeline_floats(const Model& m) { return m.n_steps > 0 ? 2u * std::size_t{m.max_width} : 0u; }
 
@@ -159,55 +159,153 @@ void linear_scores(const Model& m, const float* x, float* acc) {
   }
 }
 
+bool has_nan(const float* x, std::uint32_t n) {
+  std::uint32_t nan = 0;
+  for (std::uint32_t j = 0; j < n; ++j) nan |= static_cast<std::uint32_t>(x[j] != x[j]);
+  return nan != 0;
+}
+
 // Sums (or averages) the leaves that each row of xs[0, n_rows) reaches into
-// acc[r * stride ...]. Trees are the outer loop so that a tree's nodes stay
-// in cache across the rows of a block; per row, trees add up in the same
+// acc[r * stride ...]. Trees are the outer loop and rows walk in lockstep so
+// that their independent walks overlap; per row, trees add up in the same
 // order as for a single row, so results are bit-identical.
-template <class Word>
+template <bool kNaN, bool kCategorical, class Word>
 void tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, float* acc, std::size_t stride) {
   const f::TreesHeader& h = *m.trees;
   const NodeDecoder<Word> d(h);
   const auto* words = static_cast<const Word*>(m.words);
+  const std::uint32_t n_trees = h.n_trees, n_outputs = h.n_outputs, leaf_width = h.leaf_width;
   for (std::size_t r = 0; r < n_rows; ++r) {
-    for (std::uint32_t o = 0; o < h.n_outputs; ++o) acc[r * stride + o] = 0.0f;
+    for (std::uint32_t o = 0; o < n_outputs; ++o) acc[r * stride + o] = 0.0f;
   }
-  for (std::uint32_t t = 0; t < h.n_trees; ++t) {
+  for (std::uint32_t t = 0; t < n_trees; ++t) {
     const std::uint32_t begin = m.node_begin[t];
     const std::uint32_t n_nodes = m.node_begin[t + 1] - begin;
-    const std::uint32_t leaf_base = m.leaf_begin[t];
-    for (std::size_t r = 0; r < n_rows; ++r) {
-      const std::uint32_t leaf =
-          leaf_base + find_leaf(d, words + begin, m.thresholds + begin, m.bitsets, n_nodes, xs[r]);
-      float* a = acc + r * stride;
-      if (h.leaf_width == 1) {
-        a[m.tree_output[t]] += m.leaf_values[leaf];
-      } else {
-        const float* v = m.leaf_values + std::size_t{leaf} * h.leaf_width;
-        for (std::uint32_t o = 0; o < h.n_outputs; ++o) a[o] += v[o];
+    const float* leaf_values = m.leaf_values + std::size_t{m.leaf_begin[t]} * leaf_width;
+    std::uint32_t leaves[kLanes];
+    if (n_rows == 1) {
+      leaves[0] =
+          find_leaf<kNaN, kCategorical>(d, words + begin, m.thresholds + begin, m.bitsets, n_nodes, xs[0]);
+    } else {
+      find_leaves<kNaN, kCategorical>(d, words + begin, m.thresholds + begin, m.bitsets, n_nodes, xs, n_rows,
+                                      leaves);
+    }
+    if (leaf_width == 1) {
+      const std::uint32_t out = m.tree_output[t];
+      for (std::size_t r = 0; r < n_rows; ++r) acc[r * stride + out] += leaf_values[leaves[r]];
+    } else {
+      for (std::size_t r = 0; r < n_rows; ++r) {
+        const float* v = leaf_values + std::size_t{leaves[r]} * leaf_width;
+        for (std::uint32_t o = 0; o < n_outputs; ++o) acc[r * stride + o] += v[o];
       }
     }
   }
   const bool mean = h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean);
   for (std::size_t r = 0; r < n_rows; ++r) {
     float* a = acc + r * stride;
-    for (std::uint32_t o = 0; o < h.n_outputs; ++o) {
-      if (mean) a[o] /= static_cast<float>(h.n_trees);
+    for (std::uint32_t o = 0; o < n_outputs; ++o) {
+      if (mean) a[o] /= static_cast<float>(n_trees);
       a[o] += m.base_score[o];
     }
   }
 }
 
+// The same sums for a heap-layout model (all trees complete of depth D):
+// a step is node = 2 node + 1 + right, and the walk ends at leaf
+// node - (2^D - 1). kLanesT trees walk in lockstep (a compile-time count, so
+// their state stays in registers) and their chains of dependent loads
+// overlap. Leaves are added in tree order, as everywhere.
+template <std::uint32_t kLanesT, bool kNaN, class Word>
+void uniform_group(const Model& m, const NodeDecoder<Word>& d, const Word* words, std::uint32_t t0,
+                   const float* x, float* acc) {
+  const std::uint32_t depth = m.uniform_depth;
+  const std::uint32_t nodes_per_tree = (1u << depth) - 1u;
+  const Word* w[kLanesT];
+  const float* thresholds[kLanesT];
+  std::uint32_t node[kLanesT];
+  for (std::uint32_t l = 0; l < kLanesT; ++l) {
+    w[l] = words + std::size_t{t0 + l} * nodes_per_tree;
+    thresholds[l] = m.thresholds + std::size_t{t0 + l} * nodes_per_tree;
+    node[l] = 0;
+  }
+  for (std::uint32_t k = 0; k < depth; ++k) {
+    for (std::uint32_t l = 0; l < kLanesT; ++l) {
+      const Word word = w[l][node[l]];
+      node[l] = 2 * node[l] + 1 +
+                goes_right<kNaN, false>(word, d.feature(word), thresholds[l], nullptr, node[l], x);
+    }
+  }
+  const std::uint32_t leaf_width = m.trees->leaf_width;
+  for (std::uint32_t l = 0; l < kLanesT; ++l) {
+    const std::uint32_t t = t0 + l;
+    const float* v =
+        m.leaf_values + (std::size_t{t} * (nodes_per_tree + 1) + node[l] - nodes_per_tree) * leaf_width;
+    if (leaf_width == 1) {
+      acc[m.tree_output[t]] += v[0];
+    } else {
+      for (std::uint32_t o = 0; o < leaf_width; ++o) acc[o] += v[o];
+    }
+  }
+}
+
+template <bool kNaN, class Word>
+void uniform_tree_scores(const Model& m, const float* x, float* acc) {
+  const f::TreesHeader& h = *m.trees;
+  const NodeDecoder<Word> d(h);
+  const auto* words = static_cast<const Word*>(m.words);
+  const std::uint32_t n_trees = h.n_trees, n_outputs = h.n_outputs;
+  for (std::uint32_t o = 0; o < n_outputs; ++o) acc[o] = 0.0f;
+  constexpr std::uint32_t kGroup = 8;
+  std::uint32_t t = 0;
+  for (; t + kGroup <= n_trees; t += kGroup) uniform_group<kGroup, kNaN>(m, d, words, t, x, acc);
+  for (; t < n_trees; ++t) uniform_group<1, kNaN>(m, d, words, t, x, acc);
+  const bool mean = h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean);
+  for (std::uint32_t o = 0; o < n_outputs; ++o) {
+    if (mean) acc[o] /= static_cast<float>(n_trees);
+    acc[o] += m.base_score[o];
+  }
+}
+
+template <class Word>
+void tree_scores_for(const Model& m, bool nan, const float* const* xs, std::size_t n_rows, float* acc,
+                     std::size_t stride) {
+  const bool categorical = m.trees->bitset_words > 0;
+  if (m.uniform_depth > 0) {
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      if (nan) {
+        uniform_tree_scores<true, Word>(m, xs[r], acc + r * stride);
+      } else {
+        uniform_tree_scores<false, Word>(m, xs[r], acc + r * stride);
+      }
+    }
+    return;
+  }
+  if (nan) {
+    if (categorical) {
+      tree_scores<true, true, Word>(m, xs, n_rows, acc, stride);
+    } else {
+      tree_scores<true, false, Word>(m, xs, n_rows, acc, stride);
+    }
+  } else if (categorical) {
+    tree_scores<false, true, Word>(m, xs, n_rows, acc, stride);
+  } else {
+    tree_scores<false, false, Word>(m, xs, n_rows, acc, stride);
+  }
+}
+
 void tree_scores_any(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
                      std::size_t stride) {
+  bool nan = false;
+  for (std::size_t r = 0; r < n_rows; ++r) nan = nan || has_nan(xs[r], m.model_features);
   switch (m.trees->word_bytes) {
     case 2:
-      tree_scores<std::uint16_t>(m, xs, n_rows, acc, stride);
+      tree_scores_for<std::uint16_t>(m, nan, xs, n_rows, acc, stride);
       break;
     case 4:
-      tree_scores<std::uint32_t>(m, xs, n_rows, acc, stride);
+      tree_scores_for<std::uint32_t>(m, nan, xs, n_rows, acc, stride);
       break;
     default:
-      tree_scores<std::uint64_t>(m, xs, n_rows, acc, stride);
+      tree_scores_for<std::uint64_t>(m, nan, xs, n_rows, acc, stride);
       break;
   }
 }

@@ -3,6 +3,7 @@
 #ifndef EMBER_SRC_TREE_WALK_H
 #define EMBER_SRC_TREE_WALK_H
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -13,31 +14,29 @@ namespace ember {
 
 template <class Word>
 struct NodeDecoder {
-  unsigned feature_bits;
-  unsigned skip_bits;
-  Word feature_mask;
+  unsigned feature_shift;  // kNodeFlagBits + skip_bits
   Word skip_mask;
 
   explicit NodeDecoder(const format::TreesHeader& h)
-      : feature_bits(h.feature_bits),
-        skip_bits(h.skip_bits),
-        feature_mask(static_cast<Word>((std::uint64_t{1} << h.feature_bits) - 1)),
+      : feature_shift(format::kNodeFlagBits + h.skip_bits),
         skip_mask(static_cast<Word>((std::uint64_t{1} << h.skip_bits) - 1)) {}
 
-  std::uint32_t feature(Word w) const { return static_cast<std::uint32_t>(w & feature_mask); }
-  std::uint32_t skip(Word w) const { return static_cast<std::uint32_t>((w >> feature_bits) & skip_mask); }
-  unsigned flags(Word w) const { return static_cast<unsigned>(w >> (feature_bits + skip_bits)); }
-  bool right_leaf(Word w) const { return (flags(w) & 1u) != 0; }
-  bool default_left(Word w) const { return (flags(w) & 2u) != 0; }
-  bool categorical(Word w) const { return (flags(w) & 4u) != 0; }
+  std::uint32_t feature(Word w) const { return static_cast<std::uint32_t>(w >> feature_shift); }
+  std::uint32_t skip(Word w) const {
+    return static_cast<std::uint32_t>((w >> format::kNodeFlagBits) & skip_mask);
+  }
+  unsigned flags(Word w) const { return static_cast<unsigned>(w & 7u); }
+  bool right_leaf(Word w) const { return (w & 1u) != 0; }
+  bool default_left(Word w) const { return (w & 2u) != 0; }
+  bool categorical(Word w) const { return (w & 4u) != 0; }
 };
 
 // The inverse of NodeDecoder; fields must fit their widths.
 inline std::uint64_t encode_node_word(std::uint32_t feature, std::uint32_t skip, bool right_leaf,
-                                      bool default_left, bool categorical, unsigned feature_bits,
-                                      unsigned skip_bits) {
+                                      bool default_left, bool categorical, unsigned skip_bits) {
   const std::uint64_t flags = (right_leaf ? 1u : 0u) | (default_left ? 2u : 0u) | (categorical ? 4u : 0u);
-  return std::uint64_t{feature} | std::uint64_t{skip} << feature_bits | flags << (feature_bits + skip_bits);
+  return flags | std::uint64_t{skip} << format::kNodeFlagBits |
+         std::uint64_t{feature} << (format::kNodeFlagBits + skip_bits);
 }
 
 // Checks that `words[0, n_nodes)` is a full binary tree in preorder whose
@@ -95,42 +94,88 @@ Status verify_tree_shape(const NodeDecoder<Word>& d, const Word* words, std::uin
   }
 }
 
+// Whether `row` goes left at node i (x < threshold; NaN by the default
+// flag; categorical: in-set codes left, anything else right).
+// The walk is specialised at compile time on whether the rows may hold NaN
+// and the model has categorical splits, so that the common case pays for
+// neither.
+// 1 when `row` goes right at node i, else 0. Numeric splits: x < threshold
+// goes left, NaN by the default flag. Categorical: in-set codes go left,
+// anything else right.
+template <bool kNaN, bool kCategorical, class Word>
+inline std::uint32_t goes_right(Word w, std::uint32_t feature, const float* thresholds,
+                                const std::uint32_t* bitsets, std::uint32_t i, const float* row) {
+  const float x = row[feature];
+  if (!kCategorical || __builtin_expect((w & 4u) == 0, 1)) {
+    const float t = thresholds[i];
+    if (!kNaN) return static_cast<std::uint32_t>(x >= t);
+    // !(x < t) is "right, or NaN"; x >= t is "right, not NaN". The default
+    // flag picks one. Written as integer selects: a mispredicted branch here
+    // would cost more than the whole test.
+    const auto not_less = static_cast<std::uint32_t>(!(x < t));
+    const auto at_least = static_cast<std::uint32_t>(x >= t);
+    const auto default_left = static_cast<std::uint32_t>((w >> 1) & 1u);
+    return (at_least & (0u - default_left)) | (not_less & (default_left - 1u));
+  }
+  if (kNaN && x != x) return (w & 2u) ? 0u : 1u;
+  std::uint32_t offset;
+  std::memcpy(&offset, &thresholds[i], sizeof offset);
+  const std::uint32_t n_words = bitsets[offset];
+  if (!(x >= 0.0f && x < static_cast<float>(n_words) * 32.0f)) return 1u;
+  const auto c = static_cast<std::uint32_t>(x);
+  const bool in_set = static_cast<float>(c) == x && ((bitsets[offset + 1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
+  return in_set ? 0u : 1u;
+}
+
+// One step down from node *i: advances *i and *leaf and returns whether a
+// leaf was reached (then *leaf is its index within the tree). Going left
+// leads to node i + 1, or to leaf `leaf` when skip is 0; going right leads
+// to node i + 1 + skip, or to leaf `leaf + skip + 1`.
+template <bool kNaN, bool kCategorical, class Word>
+inline bool step_down(const NodeDecoder<Word>& d, const Word* words, const float* thresholds,
+                      const std::uint32_t* bitsets, const float* row, std::uint32_t* i, std::uint32_t* leaf) {
+  const Word w = words[*i];
+  const std::uint32_t skip = d.skip(w);
+  const std::uint32_t right = goes_right<kNaN, kCategorical>(w, d.feature(w), thresholds, bitsets, *i, row);
+  const std::uint32_t right_mask = 0u - right;
+  const auto right_leaf = static_cast<std::uint32_t>(w & 1u);
+  const auto left_leaf = static_cast<std::uint32_t>(skip == 0);
+  const std::uint32_t done = (right_leaf & right_mask) | (left_leaf & ~right_mask);
+  *leaf += (skip + 1) & right_mask;
+  *i += 1 + (skip & right_mask);
+  return done != 0;
+}
+
 // The index (within its tree) of the leaf that `row` reaches. Trusts the
 // tree: call only on verified models.
-template <class Word>
+template <bool kNaN, bool kCategorical, class Word>
 inline std::uint32_t find_leaf(const NodeDecoder<Word>& d, const Word* words, const float* thresholds,
                                const std::uint32_t* bitsets, std::uint32_t n_nodes, const float* row) {
   if (n_nodes == 0) return 0;
   std::uint32_t i = 0, leaf = 0;
-  for (;;) {
-    const Word w = words[i];
-    const float x = row[d.feature(w)];
-    const unsigned flags = d.flags(w);
-    bool left;
-    if (x != x) {
-      left = (flags & 2u) != 0;
-    } else if ((flags & 4u) == 0) {
-      left = x < thresholds[i];
-    } else {
-      std::uint32_t offset;
-      std::memcpy(&offset, &thresholds[i], sizeof offset);
-      const std::uint32_t n_words = bitsets[offset];
-      // In-set categories go left; any other value (negative, fractional,
-      // beyond the set: an unknown category) goes right.
-      left = false;
-      if (x >= 0.0f && x < static_cast<float>(n_words) * 32.0f) {
-        const auto c = static_cast<std::uint32_t>(x);
-        left = static_cast<float>(c) == x && ((bitsets[offset + 1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
+  while (!step_down<kNaN, kCategorical>(d, words, thresholds, bitsets, row, &i, &leaf)) {
+  }
+  return leaf;
+}
+
+// find_leaf for n rows (n <= kLanes) at once, in lockstep: the rows'
+// independent walks overlap in the CPU instead of waiting on each other.
+constexpr std::size_t kLanes = 8;
+
+template <bool kNaN, bool kCategorical, class Word>
+inline void find_leaves(const NodeDecoder<Word>& d, const Word* words, const float* thresholds,
+                        const std::uint32_t* bitsets, std::uint32_t n_nodes, const float* const* rows,
+                        std::size_t n, std::uint32_t* leaves) {
+  std::uint32_t node[kLanes] = {}, done_mask = 0;
+  for (std::size_t r = 0; r < n; ++r) leaves[r] = 0;
+  if (n_nodes == 0) return;
+  const std::uint32_t all = (1u << n) - 1u;
+  while (done_mask != all) {
+    for (std::size_t r = 0; r < n; ++r) {
+      if (done_mask & (1u << r)) continue;
+      if (step_down<kNaN, kCategorical>(d, words, thresholds, bitsets, rows[r], &node[r], &leaves[r])) {
+        done_mask |= 1u << r;
       }
-    }
-    const std::uint32_t skip = d.skip(w);
-    if (left) {
-      if (skip == 0) return leaf;
-      i += 1;
-    } else {
-      if (flags & 1u) return leaf + skip + 1;
-      leaf += skip + 1;
-      i += skip + 1;
     }
   }
 }

@@ -48,8 +48,10 @@ typedef struct ember_model {
 /* Verifies `data[0, size)` (8-byte aligned) and fills *model. */
 ember_status ember_load(ember_model* model, const void* data, size_t size);
 
-/* The identifier of a status ("checksum_mismatch"); never NULL. */
-const char* ember_status_name(ember_status status);
+/* The identifier of a status ("checksum_mismatch"); "unknown_status" for a
+ * value outside the list; never NULL. Takes an int so that any value is
+ * safe to pass. */
+const char* ember_status_name(int status);
 
 uint32_t ember_n_features(const ember_model* model); /* floats per input row */
 uint32_t ember_n_classes(const ember_model* model);  /* 0 for regression */

@@ -58,6 +58,8 @@ struct Model {
   const void* words = nullptr;
   const float* leaf_values = nullptr;
   const std::uint32_t* bitsets = nullptr;
+  // The depth D of every tree when they are stored in heap layout, else 0.
+  std::uint32_t uniform_depth = 0;
 
   // Optional metadata section; null when absent or stripped.
   const unsigned char* metadata = nullptr;

@@ -150,18 +150,33 @@ struct TreesHeader {
   std::uint8_t feature_bits;  // width of the feature field of a node word
   std::uint8_t skip_bits;     // width of the skip field of a node word
   std::uint8_t max_depth;     // deepest internal node + 1, at most kMaxTreeDepth
-  std::uint8_t reserved[2];
+  std::uint8_t layout;        // a TreeLayout
+  std::uint8_t reserved;
+};
+
+// How the internal nodes of each tree are ordered.
+enum class TreeLayout : std::uint8_t {
+  // Preorder: the left child (when internal) is the next node, the right
+  // child `skip` nodes after it. Any tree shape.
+  preorder = 0,
+  // Heap order, for ensembles whose trees are all complete of depth
+  // max_depth (2^D - 1 internal nodes, 2^D leaves) with numeric splits only:
+  // node i's children are 2i + 1 and 2i + 2, and a walk that ends at
+  // virtual node n reaches leaf n - (2^D - 1). Words have skip_bits 0 and
+  // only the default_left flag. The fastest layout to walk.
+  heap = 1,
 };
 static_assert(sizeof(TreesHeader) == 36, "TreesHeader is 36 bytes");
 
 // A node word, from the least significant bit up:
-//   feature   [feature_bits]  the input column the split reads
-//   skip      [skip_bits]     internal nodes in the left subtree (0: left child is a leaf)
-//   right_leaf [1]            the right child is a leaf
-//   default_left [1]          where NaN goes
-//   categorical [1]           the threshold is a bitset offset; in-set goes left
+//   right_leaf   [1]            the right child is a leaf
+//   default_left [1]            where NaN goes
+//   categorical  [1]            the threshold is a bitset offset; in-set goes left
+//   skip         [skip_bits]    internal nodes in the left subtree (0: left child is a leaf)
+//   feature      [feature_bits] the input column the split reads
 // Internal nodes of a tree are stored in preorder, so the left child (when
 // internal) is the next node and the right child is `skip` nodes after that.
+// The flags sit lowest so that the walk extracts them without a shift.
 constexpr unsigned kNodeFlagBits = 3;
 
 // META: a MetadataHeader, then n_records records. A record is a

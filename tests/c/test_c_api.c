@@ -58,7 +58,8 @@ int main(void) {
   bytes[size - 1] ^= 0x40u;
   EXPECT(ember_load(&model, bytes, size) == EMBER_STATUS_checksum_mismatch);
   EXPECT(strcmp(ember_status_name(EMBER_STATUS_checksum_mismatch), "checksum_mismatch") == 0);
-  EXPECT(strcmp(ember_status_name((ember_status)250), "unknown_status") == 0);
+  EXPECT(strcmp(ember_status_name(250), "unknown_status") == 0);
+  EXPECT(strcmp(ember_status_name(-1), "unknown_status") == 0);
   EXPECT(ember_load(&model, bytes + 4, size - 4) == EMBER_STATUS_misaligned);
 
   printf("c_api: %d passed, %d failed\n", passed, failed);

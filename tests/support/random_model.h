@@ -24,6 +24,7 @@ struct RandomForestShape {
   format::Link link = format::Link::identity;
   format::Aggregation aggregation = format::Aggregation::sum;
   bool with_pipeline = false;  // an impute + affine pipeline in front
+  bool full = false;           // every tree complete to max_depth (as boosting grows them)
 };
 
 // Owns every array a TreeEnsembleSpec points into.
@@ -39,7 +40,7 @@ struct RandomEnsemble {
 
 inline void grow(RandomEnsemble& e, const RandomForestShape& s, Rng& rng, std::vector<TreeNodeSpec>& nodes,
                  std::vector<float>& leaves, std::int32_t* ref, std::uint32_t depth) {
-  const bool split = depth < s.max_depth && (depth < 2 || rng.below(4) != 0);
+  const bool split = depth < s.max_depth && (s.full || depth < 2 || rng.below(4) != 0);
   if (!split) {
     *ref = -static_cast<std::int32_t>(leaves.size() / s.leaf_width) - 1;
     for (std::uint32_t k = 0; k < s.leaf_width; ++k) leaves.push_back(static_cast<float>(rng.normal()));
@@ -130,14 +131,15 @@ inline ModelBytes random_tree_model(const RandomForestShape& s, std::uint64_t se
 
 // Random input rows: numbers ~ N(0, 1) with some NaN; codes for categoricals.
 inline std::vector<float> random_rows(const RandomForestShape& s, std::size_t n_rows, std::uint64_t seed,
-                                      const std::vector<std::uint32_t>& n_categories) {
+                                      const std::vector<std::uint32_t>& n_categories,
+                                      std::uint32_t nan_percent = 5) {
   Rng rng(seed);
   std::vector<float> rows(n_rows * s.n_features);
   for (std::size_t r = 0; r < n_rows; ++r) {
     for (std::uint32_t j = 0; j < s.n_features; ++j) {
       float v = static_cast<float>(rng.normal());
       if (n_categories[j] > 0) v = static_cast<float>(rng.below(n_categories[j] + 2));  // some unknown
-      if (rng.below(20) == 0) v = std::numeric_limits<float>::quiet_NaN();
+      if (rng.below(100) < nan_percent) v = std::numeric_limits<float>::quiet_NaN();
       rows[r * s.n_features + j] = v;
     }
   }

@@ -31,6 +31,17 @@ test::RandomForestShape mixed_shape() {
   return s;
 }
 
+// Complete numeric trees: written in heap layout.
+test::RandomForestShape heap_shape() {
+  test::RandomForestShape s;
+  s.n_features = 5;
+  s.n_trees = 5;
+  s.max_depth = 3;
+  s.full = true;
+  s.with_pipeline = true;
+  return s;
+}
+
 // Loads `bytes` and, when it loads, predicts a few rows: must never crash.
 Status load_and_exercise(const unsigned char* bytes, std::size_t size) {
   Model m;
@@ -56,14 +67,15 @@ TEST_CASE("CRC-32 matches the standard check value") {
 }
 
 TEST_CASE("every truncation of a model is refused with a status") {
-  const auto bytes = test::random_tree_model(mixed_shape(), 1);
-  REQUIRE(bytes.status == Status::ok);
-  REQUIRE(load_and_exercise(bytes.data(), bytes.size) == Status::ok);
-  for (std::size_t n = 0; n < bytes.size; ++n) {
-    auto copy = test::copy_of(bytes.data(), n);  // exactly n bytes exist (ASan would see more)
-    std::vector<unsigned char> exact(copy.data(), copy.data() + n);
-    const Status s = load_and_exercise(copy.data(), n);
-    CHECK_MESSAGE(s != Status::ok, "truncated to " << n << " bytes");
+  for (const auto& shape : {mixed_shape(), heap_shape()}) {
+    const auto bytes = test::random_tree_model(shape, 1);
+    REQUIRE(bytes.status == Status::ok);
+    REQUIRE(load_and_exercise(bytes.data(), bytes.size) == Status::ok);
+    for (std::size_t n = 0; n < bytes.size; ++n) {
+      auto copy = test::copy_of(bytes.data(), n);
+      const Status s = load_and_exercise(copy.data(), n);
+      CHECK_MESSAGE(s != Status::ok, "truncated to " << n << " bytes");
+    }
   }
 }
 
@@ -87,21 +99,23 @@ TEST_CASE("seeded random corruption never crashes and is caught by the CRC") {
 TEST_CASE("corruption behind a recomputed CRC is caught by the structural checks") {
   // An attacker (or a buggy writer) can fix up the CRC; the verifier must
   // still refuse or accept safely. Flip bytes, recompute the CRC, load, run.
-  const auto original = test::random_tree_model(mixed_shape(), 3);
-  REQUIRE(original.status == Status::ok);
-  Rng rng(77);
-  int accepted = 0;
-  for (int trial = 0; trial < 5000; ++trial) {
-    auto copy = test::copy_of(original.data(), original.size);
-    const auto at = rng.below(static_cast<std::uint32_t>(copy.size - 12)) + 12;
-    copy.data()[at] = static_cast<unsigned char>(rng.below(256));
-    const std::uint32_t crc = model_file_crc(copy.data(), copy.size);
-    std::memcpy(copy.data() + 8, &crc, 4);
-    accepted += load_and_exercise(copy.data(), copy.size) == Status::ok;
+  for (const auto& shape : {mixed_shape(), heap_shape()}) {
+    const auto original = test::random_tree_model(shape, 3);
+    REQUIRE(original.status == Status::ok);
+    Rng rng(77);
+    int accepted = 0;
+    for (int trial = 0; trial < 5000; ++trial) {
+      auto copy = test::copy_of(original.data(), original.size);
+      const auto at = rng.below(static_cast<std::uint32_t>(copy.size - 12)) + 12;
+      copy.data()[at] = static_cast<unsigned char>(rng.below(256));
+      const std::uint32_t crc = model_file_crc(copy.data(), copy.size);
+      std::memcpy(copy.data() + 8, &crc, 4);
+      accepted += load_and_exercise(copy.data(), copy.size) == Status::ok;
+    }
+    // Many changes hit floats that stay valid; the point is that none
+    // crashed or read out of bounds (ASan/UBSan builds check every read).
+    CHECK(accepted < 5000);
   }
-  // Many flips hit floats or padding-free values that stay valid; the point
-  // is that none crashed (ASan/UBSan builds check every read).
-  CHECK(accepted < 5000);
 }
 
 TEST_CASE("specific corruptions give specific statuses") {
@@ -281,4 +295,77 @@ TEST_CASE("the writer refuses malformed trees and out-of-order calls") {
         Status::invalid_argument);
   std::size_t size = 0;
   CHECK(w.finish(&size) == Status::invalid_argument);
+}
+
+namespace {
+// An independent evaluation of the trees as the trainer described them:
+// follow left/right links in the spec, no file format involved.
+float reference_leaf(const TreeSpec& t, std::uint32_t leaf_width, std::uint32_t o, const float* x) {
+  if (t.nodes.size() == 0) return t.leaf_values[o];
+  std::int32_t at = 0;
+  for (;;) {
+    const TreeNodeSpec& n = t.nodes[static_cast<std::size_t>(at)];
+    const float v = x[n.feature];
+    bool left;
+    if (v != v) {
+      left = n.default_left;
+    } else if (n.categories.size() > 0) {
+      left = false;
+      for (std::uint32_t c : n.categories) left = left || (v == static_cast<float>(c));
+    } else {
+      left = v < n.threshold;
+    }
+    const std::int32_t next = left ? n.left : n.right;
+    if (next < 0) return t.leaf_values[static_cast<std::size_t>(-(next + 1)) * leaf_width + o];
+    at = next;
+  }
+}
+}  // namespace
+
+TEST_CASE("both tree layouts agree bit for bit with a naive walk of the spec") {
+  for (int variant = 0; variant < 6; ++variant) {
+    test::RandomForestShape s;
+    s.n_features = 10;
+    s.n_trees = 13;  // not a multiple of the lane count
+    s.max_depth = 1 + static_cast<std::uint32_t>(variant);
+    s.full = variant % 2 == 0;                   // complete trees: heap layout
+    s.categorical_every = variant == 3 ? 3 : 0;  // categorical splits: preorder
+    if (variant == 4) {
+      s.task = f::Task::multiclass;
+      s.link = f::Link::softmax;
+      s.n_outputs = 3;
+    }
+    const std::uint64_t seed = 100 + static_cast<std::uint64_t>(variant);
+    const auto e = test::random_ensemble(s, seed);
+    const auto bytes = test::random_tree_model(s, seed);
+    REQUIRE(bytes.status == Status::ok);
+    Model m;
+    REQUIRE(load_model(bytes.data(), bytes.size, &m) == Status::ok);
+    bool complete = s.categorical_every == 0;
+    for (const TreeSpec& t : e.trees) complete = complete && t.nodes.size() == (1u << s.max_depth) - 1;
+    CHECK(m.trees->layout ==
+          static_cast<std::uint8_t>(complete ? f::TreeLayout::heap : f::TreeLayout::preorder));
+    if (s.full && s.categorical_every == 0) CHECK(complete);  // heap layout is exercised
+    if (variant == 3) CHECK_FALSE(complete);
+    const std::size_t n_rows = 50;
+    const auto rows = test::random_rows(s, n_rows, seed, e.n_categories, variant == 2 ? 0 : 10);
+    std::vector<float> out(s.n_outputs), batch(n_rows * s.n_outputs);
+    std::vector<unsigned char> scratch(scratch_bytes(m)), batch_scratch(batch_scratch_bytes(m));
+    REQUIRE(predict_batch(m, MatrixView<const float>{rows.data(), n_rows, s.n_features, s.n_features},
+                          Span<unsigned char>(batch_scratch.data(), batch_scratch.size()), Output::raw,
+                          MatrixView<float>{batch.data(), n_rows, s.n_outputs, s.n_outputs}) == Status::ok);
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      const float* x = rows.data() + r * s.n_features;
+      std::vector<float> expected(s.n_outputs, 0.0f);
+      for (const TreeSpec& t : e.trees) expected[t.output] += reference_leaf(t, 1, 0, x);
+      for (std::uint32_t o = 0; o < s.n_outputs; ++o) expected[o] += e.base[o];
+      REQUIRE(predict(m, Span<const float>(x, s.n_features),
+                      Span<unsigned char>(scratch.data(), scratch.size()), Output::raw,
+                      Span<float>(out.data(), out.size())) == Status::ok);
+      for (std::uint32_t o = 0; o < s.n_outputs; ++o) {
+        CHECK(out[o] == expected[o]);
+        CHECK(batch[r * s.n_outputs + o] == expected[o]);
+      }
+    }
+  }
 }
