@@ -1,0 +1,76 @@
+// Writes the seed corpus: real model files of every kind the writer makes.
+//   make_corpus DIR
+#include <cstdio>
+#include <string>
+
+#include "ember/model_writer.h"
+#include "model_bytes.h"
+#include "random_model.h"
+
+namespace f = ember::format;
+
+namespace {
+int save(const std::string& dir, const std::string& name, const ember::test::ModelBytes& b) {
+  if (b.status != ember::Status::ok) return 1;
+  std::FILE* file = std::fopen((dir + "/" + name).c_str(), "wb");
+  if (file == nullptr) return 1;
+  std::fwrite(b.data(), 1, b.size, file);
+  std::fclose(file);
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  const std::string dir = argv[1];
+  int failures = 0;
+  ember::test::RandomForestShape s;
+  s.n_features = 6;
+  s.n_trees = 3;
+  s.max_depth = 3;
+  failures += save(dir, "trees_preorder.ember", ember::test::random_tree_model(s, 1));
+  s.full = true;
+  failures += save(dir, "trees_heap.ember", ember::test::random_tree_model(s, 2));
+  s.full = false;
+  s.categorical_every = 2;
+  s.with_pipeline = true;
+  s.task = f::Task::multiclass;
+  s.link = f::Link::softmax;
+  s.n_outputs = 3;
+  failures += save(dir, "trees_categorical_multiclass.ember", ember::test::random_tree_model(s, 3));
+  s = ember::test::RandomForestShape{};
+  s.task = f::Task::binary;
+  s.link = f::Link::identity;
+  s.aggregation = f::Aggregation::mean;
+  s.n_outputs = 2;
+  s.leaf_width = 2;
+  failures += save(dir, "forest_proba.ember", ember::test::random_tree_model(s, 4));
+  failures += save(dir, "linear_pipeline.ember", ember::test::write_model([](ember::ModelWriter& w) {
+                     static const std::uint32_t cats[] = {0, 3, 0};
+                     static const float fill[] = {1, 0, 2};
+                     static const std::uint32_t ind[] = {0};
+                     static const std::uint32_t oh[] = {0, 3, 0, 0};
+                     static const float off[] = {0, 0, 0, 0, 0, 0}, sc[] = {1, 1, 1, 1, 1, 2};
+                     static const std::uint32_t keep[] = {0, 1, 4, 5};
+                     static const std::uint32_t ne[] = {0, 0, 2, 0};
+                     static const float edges[] = {-1, 1};
+                     static const std::uint32_t oc[] = {0, 0, 0, 2};
+                     static const float unk[] = {0, 0, 0, 9}, vals[] = {-1, 1};
+                     static const float pw[] = {1, 0, 0, 1, 0, 1, 1, 0}, pb[] = {0, 0.5f};
+                     static const float w2[] = {0.5f, -0.25f, 1, 2, 0, 0}, b2[] = {0.1f, 0, -0.1f};
+                     using ember::Span;
+                     w.schema({f::Task::multiclass, 3, Span<const std::uint32_t>(cats, 3)});
+                     w.impute(Span<const float>(fill, 3), Span<const std::uint32_t>(ind, 1));
+                     w.one_hot(Span<const std::uint32_t>(oh, 4), false);
+                     w.affine(Span<const float>(off, 6), Span<const float>(sc, 6));
+                     w.select(6, Span<const std::uint32_t>(keep, 4));
+                     w.discretize(Span<const std::uint32_t>(ne, 4), Span<const float>(edges, 2));
+                     w.ordinal(Span<const std::uint32_t>(oc, 4), Span<const float>(unk, 4), Span<const float>(vals, 2));
+                     w.project(4, 2, Span<const float>(pw, 8), Span<const float>(pb, 2));
+                     w.linear({2, 3, f::Link::softmax, Span<const float>(w2, 6), Span<const float>(b2, 3)});
+                     static const ember::StringView names[] = {{"a", 1}, {"b", 1}, {"c", 1}};
+                     w.metadata_strings({"features", 8}, Span<const ember::StringView>(names, 3));
+                     w.metadata_string({"target", 6}, {"y", 1});
+                   }));
+  return failures == 0 ? 0 : 1;
+}
