@@ -94,14 +94,11 @@ Status verify_tree_shape(const NodeDecoder<Word>& d, const Word* words, std::uin
   }
 }
 
-// Whether `row` goes left at node i (x < threshold; NaN by the default
-// flag; categorical: in-set codes left, anything else right).
-// The walk is specialised at compile time on whether the rows may hold NaN
-// and the model has categorical splits, so that the common case pays for
-// neither.
 // 1 when `row` goes right at node i, else 0. Numeric splits: x < threshold
 // goes left, NaN by the default flag. Categorical: in-set codes go left,
-// anything else right.
+// anything else right. Specialised at compile time on whether the rows may
+// hold NaN and the model has categorical splits, so that the common case
+// pays for neither.
 template <bool kNaN, bool kCategorical, class Word>
 inline std::uint32_t goes_right(Word w, std::uint32_t feature, const float* thresholds,
                                 const std::uint32_t* bitsets, std::uint32_t i, const float* row) {

@@ -1,0 +1,253 @@
+// ember inspect: what a model file holds and what it costs on a device.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "ember/metadata.h"
+#include "ember/model_format.h"
+#include "ember/predict.h"
+#include "host/json_writer.h"
+#include "host/model_file.h"
+
+namespace ember::cli {
+
+namespace {
+
+namespace f = format;
+
+const char* task_name(f::Task t) {
+  switch (t) {
+    case f::Task::regression:
+      return "regression";
+    case f::Task::binary:
+      return "binary";
+    case f::Task::multiclass:
+      return "multiclass";
+  }
+  return "unknown";
+}
+
+const char* link_name(f::Link l) {
+  switch (l) {
+    case f::Link::identity:
+      return "identity";
+    case f::Link::logistic:
+      return "logistic";
+    case f::Link::softmax:
+      return "softmax";
+  }
+  return "unknown";
+}
+
+const char* step_name(std::uint16_t kind) {
+  switch (static_cast<f::StepKind>(kind)) {
+    case f::StepKind::impute:
+      return "impute";
+    case f::StepKind::one_hot:
+      return "one_hot";
+    case f::StepKind::ordinal:
+      return "ordinal";
+    case f::StepKind::affine:
+      return "affine";
+    case f::StepKind::discretize:
+      return "discretize";
+    case f::StepKind::select:
+      return "select";
+    case f::StepKind::project:
+      return "project";
+  }
+  return "unknown";
+}
+
+std::string fourcc_text(std::uint32_t kind) {
+  std::string s(4, ' ');
+  for (int i = 0; i < 4; ++i) {
+    const char c = static_cast<char>((kind >> (8 * i)) & 0xFFu);
+    s[static_cast<std::size_t>(i)] = c >= 32 && c < 127 ? c : '?';
+  }
+  return s;
+}
+
+// Everything inspect reports, gathered once and printed as JSON or text.
+struct Report {
+  struct Section {
+    std::string kind;
+    std::uint32_t offset, size;
+    bool required;
+  };
+  struct Step {
+    std::string name;
+    std::uint32_t n_in, n_out;
+  };
+  std::vector<Section> sections;
+  std::vector<Step> steps;
+  std::vector<std::string> metadata_keys;
+  std::size_t metadata_bytes = 0;
+};
+
+Report gather(const host::LoadedModel& lm) {
+  Report r;
+  const Model& m = lm.model;
+  f::FileHeader h;
+  std::memcpy(&h, m.bytes, sizeof h);
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    f::SectionEntry s;
+    std::memcpy(&s, m.bytes + sizeof h + i * sizeof s, sizeof s);
+    r.sections.push_back({fourcc_text(s.kind), s.offset, s.size, (s.flags & f::kSectionRequired) != 0});
+    if (s.kind == static_cast<std::uint32_t>(f::SectionKind::metadata)) r.metadata_bytes = s.size;
+  }
+  const unsigned char* p = m.steps;
+  for (std::uint32_t s = 0; s < m.n_steps; ++s) {
+    f::StepHeader sh;
+    std::memcpy(&sh, p, sizeof sh);
+    r.steps.push_back({step_name(sh.kind), sh.n_in, sh.n_out});
+    p += sh.size;
+  }
+  for (std::uint32_t i = 0; i < metadata_count(m); ++i) {
+    MetadataEntry e;
+    metadata_at(m, i, &e);
+    r.metadata_keys.emplace_back(e.key, e.key_size);
+  }
+  return r;
+}
+
+void print_json(const std::string& path, const host::LoadedModel& lm, const Report& r) {
+  const Model& m = lm.model;
+  host::JsonWriter j;
+  j.begin_object().key("file").value(path).key("bytes").value(static_cast<std::uint64_t>(m.file_size));
+  j.key("version").value(std::to_string(f::kVersionMajor) + "." + std::to_string(m.version_minor));
+  j.key("sections").begin_array();
+  for (const auto& s : r.sections) {
+    j.begin_object().key("kind").value(s.kind).key("offset").value(static_cast<std::uint64_t>(s.offset));
+    j.key("bytes").value(static_cast<std::uint64_t>(s.size)).key("required").value(s.required).end_object();
+  }
+  j.end_array();
+  j.key("task").value(task_name(m.task)).key("n_features").value(static_cast<std::uint64_t>(m.n_features));
+  j.key("n_classes").value(static_cast<std::uint64_t>(m.n_classes));
+  j.key("target").value(lm.target).key("model_type").value(lm.model_type);
+  j.key("features").begin_array();
+  for (std::uint32_t i = 0; i < m.n_features; ++i) {
+    j.begin_object().key("name").value(lm.feature_names[i]);
+    j.key("type").value(m.n_categories[i] ? "categorical" : "numeric");
+    if (m.n_categories[i]) j.key("categories").value(static_cast<std::uint64_t>(m.n_categories[i]));
+    j.end_object();
+  }
+  j.end_array().key("classes").begin_array();
+  for (const auto& c : lm.class_labels) j.value(c);
+  j.end_array().key("pipeline").begin_array();
+  for (const auto& s : r.steps) {
+    j.begin_object().key("step").value(s.name).key("n_in").value(static_cast<std::uint64_t>(s.n_in));
+    j.key("n_out").value(static_cast<std::uint64_t>(s.n_out)).end_object();
+  }
+  j.end_array().key("model").begin_object();
+  j.key("kind").value(m.kind == ModelKind::linear ? "linear" : "trees");
+  j.key("n_features").value(static_cast<std::uint64_t>(m.model_features));
+  j.key("n_outputs").value(static_cast<std::uint64_t>(m.n_outputs)).key("link").value(link_name(m.link));
+  if (m.kind == ModelKind::trees) {
+    const f::TreesHeader& t = *m.trees;
+    j.key("n_trees").value(static_cast<std::uint64_t>(t.n_trees));
+    j.key("internal_nodes").value(static_cast<std::uint64_t>(t.total_nodes));
+    j.key("leaves").value(static_cast<std::uint64_t>(t.total_leaves));
+    j.key("max_depth").value(static_cast<std::uint64_t>(t.max_depth));
+    j.key("leaf_width").value(static_cast<std::uint64_t>(t.leaf_width));
+    j.key("aggregation").value(t.aggregation == 0 ? "sum" : "mean");
+    j.key("node_word_bytes").value(static_cast<std::uint64_t>(t.word_bytes));
+    j.key("bytes_per_internal_node").value(static_cast<std::uint64_t>(4 + t.word_bytes));
+    j.key("bytes_per_leaf").value(static_cast<std::uint64_t>(4 * t.leaf_width));
+  }
+  j.end_object();
+  j.key("memory").begin_object();
+  j.key("flash_bytes").value(static_cast<std::uint64_t>(m.file_size));
+  j.key("flash_bytes_without_metadata").value(static_cast<std::uint64_t>(m.file_size - r.metadata_bytes));
+  j.key("scratch_bytes").value(static_cast<std::uint64_t>(scratch_bytes(m)));
+  j.key("batch_scratch_bytes").value(static_cast<std::uint64_t>(batch_scratch_bytes(m)));
+  j.key("model_view_bytes").value(static_cast<std::uint64_t>(sizeof(Model)));
+  j.key("ram_bytes").value(static_cast<std::uint64_t>(scratch_bytes(m) + sizeof(Model)));
+  j.end_object();
+  j.key("metadata_keys").begin_array();
+  for (const auto& k : r.metadata_keys) j.value(k);
+  j.end_array().end_object();
+  std::printf("%s\n", j.str().c_str());
+}
+
+void print_text(const std::string& path, const host::LoadedModel& lm, const Report& r) {
+  const Model& m = lm.model;
+  std::printf("%s: ember model %u.%u, %u bytes\n", path.c_str(), f::kVersionMajor, m.version_minor,
+              m.file_size);
+  std::printf("\nsections\n");
+  for (const auto& s : r.sections) {
+    std::printf("  %s  offset %6u  %7u bytes%s\n", s.kind.c_str(), s.offset, s.size,
+                s.required ? "  required" : "");
+  }
+  std::printf("\ntask        %s", task_name(m.task));
+  if (!lm.target.empty()) std::printf(" (target: %s)", lm.target.c_str());
+  std::printf("\nfeatures    %u\n", m.n_features);
+  for (std::uint32_t i = 0; i < m.n_features; ++i) {
+    if (m.n_categories[i]) {
+      std::printf("  %-24s categorical, %u categories\n", lm.feature_names[i].c_str(), m.n_categories[i]);
+    } else {
+      std::printf("  %-24s numeric\n", lm.feature_names[i].c_str());
+    }
+  }
+  if (m.n_classes) {
+    std::printf("classes     %u:", m.n_classes);
+    for (const auto& c : lm.class_labels) std::printf(" %s", c.c_str());
+    std::printf("\n");
+  }
+  std::printf("\npipeline    %s\n", r.steps.empty() ? "(none)" : "");
+  for (const auto& s : r.steps) std::printf("  %-12s %u -> %u\n", s.name.c_str(), s.n_in, s.n_out);
+  std::printf("\nmodel       %s%s%s, %u features -> %u outputs, link %s\n",
+              m.kind == ModelKind::linear ? "linear" : "tree ensemble", lm.model_type.empty() ? "" : " ",
+              lm.model_type.c_str(), m.model_features, m.n_outputs, link_name(m.link));
+  if (m.kind == ModelKind::trees) {
+    const f::TreesHeader& t = *m.trees;
+    std::printf("  trees %u, internal nodes %u, leaves %u, max depth %u, %s of trees\n", t.n_trees,
+                t.total_nodes, t.total_leaves, t.max_depth, t.aggregation == 0 ? "sum" : "mean");
+    std::printf("  %u bytes per internal node (f32 threshold + %u-byte word), %u bytes per leaf\n",
+                4 + t.word_bytes, t.word_bytes, 4 * t.leaf_width);
+  }
+  std::printf("\nmemory\n");
+  std::printf("  flash      %u bytes (%zu without metadata)\n", m.file_size, m.file_size - r.metadata_bytes);
+  std::printf("  RAM        %zu bytes: %zu scratch + %zu model view (batch scratch %zu)\n",
+              scratch_bytes(m) + sizeof(Model), scratch_bytes(m), sizeof(Model), batch_scratch_bytes(m));
+  if (!r.metadata_keys.empty()) {
+    std::printf("\nmetadata   ");
+    for (const auto& k : r.metadata_keys) std::printf(" %s", k.c_str());
+    std::printf("\n");
+  }
+}
+
+int run_inspect(const ParsedArgs& args) {
+  const std::string path = args.positional[0];
+  host::LoadedModel lm;
+  host::Error error;
+  if (!host::load_model_file(path, &lm, &error)) return fail("inspect", error.to_string());
+  const Report r = gather(lm);
+  if (args.has("json")) {
+    print_json(path, lm, r);
+  } else {
+    print_text(path, lm, r);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command inspect_command() {
+  Command command;
+  command.spec.name = "inspect";
+  command.spec.summary = "Show a model file: sections, features, pipeline, trees, flash and RAM.";
+  command.spec.usage = "MODEL.ember [options]";
+  command.spec.details =
+      "The file is verified first (checksum, every offset, index and tree); a corrupt\n"
+      "file is reported with the reason and exit code 1.";
+  command.spec.min_positional = 1;
+  command.spec.max_positional = 1;
+  command.spec.options = {{"json", "", "print one JSON object on stdout"}};
+  command.run = run_inspect;
+  return command;
+}
+
+}  // namespace ember::cli

@@ -1,0 +1,187 @@
+// ember predict: run a model file on the rows of a CSV, through the same
+// runtime a device uses.
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "ember/predict.h"
+#include "host/file_io.h"
+#include "host/model_file.h"
+#include "host/suggest.h"
+
+namespace ember::cli {
+
+namespace {
+
+std::string format_float(float v) {
+  if (std::isnan(v)) return "";
+  char buffer[32];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, r.ptr);
+}
+
+// A CSV field, quoted when it must be (RFC 4180).
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Reads `path` so that every model feature is a column of the model's type.
+bool read_inputs(const std::string& path, const host::LoadedModel& lm, host::CsvOptions options,
+                 host::Table* table, std::vector<int>* columns, host::Error* error) {
+  if (!host::read_csv(path, options, table, error)) return false;
+  std::vector<std::string> names;
+  for (const auto& c : table->columns) names.push_back(c.name);
+  bool retype = false;
+  columns->clear();
+  for (std::uint32_t j = 0; j < lm.model.n_features; ++j) {
+    const std::string& name = lm.feature_names[j];
+    const int index = table->index_of(name);
+    if (index < 0) {
+      error->file = path;
+      error->line = error->column = 0;
+      error->message = "missing column '" + name + "' that the model needs";
+      const auto close = host::close_matches(name, names);
+      if (!close.empty()) error->message += "; did you mean " + host::quoted_list(close) + "?";
+      return false;
+    }
+    columns->push_back(index);
+    const auto want = lm.model.n_categories[j] ? host::ColumnType::categorical : host::ColumnType::numeric;
+    if (table->columns[static_cast<std::size_t>(index)].type != want) {
+      options.column_types.emplace_back(name, want);
+      retype = true;
+    }
+  }
+  // Read again with the model's types: labels that look like numbers stay
+  // labels, and a stray word in a numeric column is reported with its place.
+  return !retype || host::read_csv(path, options, table, error);
+}
+
+int run_predict(const ParsedArgs& args) {
+  const std::string model_path = args.positional[0], data_path = args.positional[1];
+  host::CsvOptions options;
+  std::string usage_error;
+  if (!csv_options_from_args(args, &options, &usage_error)) {
+    std::fprintf(stderr, "ember predict: %s\n", usage_error.c_str());
+    return kExitUsage;
+  }
+  host::LoadedModel lm;
+  host::Error error;
+  if (!host::load_model_file(model_path, &lm, &error)) return fail("predict", error.to_string());
+  const Model& m = lm.model;
+  const bool proba = args.has("proba");
+  if (proba && m.n_classes == 0)
+    return fail("predict", "--proba needs a classification model; this one is regression");
+
+  host::Table table;
+  std::vector<int> columns;
+  if (!read_inputs(data_path, lm, options, &table, &columns, &error))
+    return fail("predict", error.to_string());
+
+  // Raw rows as the runtime expects them: numbers, category codes, NaN.
+  const std::size_t n = table.rows, width = m.n_features;
+  std::vector<float> rows(n * width);
+  for (std::size_t j = 0; j < width; ++j) {
+    const host::Column& col = table.columns[static_cast<std::size_t>(columns[j])];
+    if (m.n_categories[j] == 0) {
+      for (std::size_t r = 0; r < n; ++r) rows[r * width + j] = col.values[r];
+      continue;
+    }
+    // CSV label -> model code; labels the model never saw get code k (unknown).
+    std::map<std::string, float> code;
+    for (std::size_t c = 0; c < lm.categories[j].size(); ++c)
+      code[lm.categories[j][c]] = static_cast<float>(c);
+    std::vector<float> by_csv_code(col.labels.size());
+    for (std::size_t c = 0; c < col.labels.size(); ++c) {
+      const auto it = code.find(col.labels[c]);
+      by_csv_code[c] = it == code.end() ? static_cast<float>(m.n_categories[j]) : it->second;
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::int32_t c = col.codes[r];
+      rows[r * width + j] = c < 0 ? NAN : by_csv_code[static_cast<std::size_t>(c)];
+    }
+  }
+
+  const Output kind = proba ? Output::probability : Output::label;
+  const std::size_t out_width = output_size(m, kind);
+  std::vector<float> out(n * out_width);
+  std::vector<unsigned char> scratch(batch_scratch_bytes(m));
+  const Status s = predict_batch(m, MatrixView<const float>{rows.data(), n, width, width},
+                                 Span<unsigned char>(scratch.data(), scratch.size()), kind,
+                                 MatrixView<float>{out.data(), n, out_width, out_width});
+  if (s == Status::unknown_category) {
+    // Find the first offending row and column for the message.
+    for (std::size_t r = 0; r < n; ++r) {
+      for (std::size_t j = 0; j < width; ++j) {
+        if (m.n_categories[j] && rows[r * width + j] == static_cast<float>(m.n_categories[j])) {
+          const host::Column& col = table.columns[static_cast<std::size_t>(columns[j])];
+          return fail("predict", data_path + ": row " + std::to_string(r + 1) + ": column '" + col.name +
+                                     "' has category '" + col.labels[static_cast<std::size_t>(col.codes[r])] +
+                                     "' that the model did not see in training");
+        }
+      }
+    }
+  }
+  if (s != Status::ok) return fail("predict", std::string(status_name(s)) + ": " + status_description(s));
+
+  std::string text;
+  if (proba) {
+    for (std::size_t c = 0; c < m.n_classes; ++c)
+      text += (c ? "," : "") + csv_field("proba_" + lm.class_labels[c]);
+  } else {
+    text += "prediction";
+  }
+  text += '\n';
+  for (std::size_t r = 0; r < n; ++r) {
+    if (proba) {
+      for (std::size_t c = 0; c < out_width; ++c)
+        text += (c ? "," : "") + format_float(out[r * out_width + c]);
+    } else if (m.n_classes > 0) {
+      text += csv_field(lm.class_labels[static_cast<std::size_t>(out[r])]);
+    } else {
+      text += format_float(out[r]);
+    }
+    text += '\n';
+  }
+  if (args.has("output")) {
+    if (!host::write_file_atomic(args.get("output"), text, &error)) return fail("predict", error.to_string());
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command predict_command() {
+  Command command;
+  command.spec.name = "predict";
+  command.spec.summary = "Predict the rows of a CSV with a model file; CSV out.";
+  command.spec.usage = "MODEL.ember DATA.csv [options]";
+  command.spec.details =
+      "Columns are matched to the model's features by name, in any order; other columns\n"
+      "are ignored and a missing one is an error. Categories the model never saw are\n"
+      "handled as the model says (one-hot zeros, or an error naming the row).\n"
+      "Output: one column 'prediction' (the class label, or the value), or with --proba\n"
+      "one column per class, 'proba_<label>'.";
+  command.spec.min_positional = 2;
+  command.spec.max_positional = 2;
+  command.spec.options = {
+      {"output", "OUT.csv", "write here (atomically) instead of stdout", false, 'o'},
+      {"proba", "", "class probabilities instead of labels"},
+  };
+  add_csv_options(&command.spec);
+  command.run = run_predict;
+  return command;
+}
+
+}  // namespace ember::cli

@@ -1,0 +1,54 @@
+// CSV reader: RFC 4180 text into a typed Table.
+//
+// Accepts quoted fields with doubled quotes and embedded newlines, LF or CRLF
+// line ends, a UTF-8 byte-order mark, any one-byte delimiter. Reads files in
+// chunks (memory is the table plus about one chunk, not the file). Each
+// column is numeric when every present cell is a number (decimal or
+// exponent form, optional sign, surrounding spaces, inf), otherwise
+// categorical; `column_types` overrides the guess. Blank lines are skipped
+// (as pandas does). Missing cells (the
+// `missing_tokens`, compared after trimming spaces) are NaN or code -1.
+//
+// Errors name the place: "iris.csv:7:12: ragged row: expected 5 fields,
+// found 4". Lines and columns are 1-based; columns count bytes.
+#ifndef EMBER_HOST_CSV_H
+#define EMBER_HOST_CSV_H
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host/error.h"
+#include "host/table.h"
+
+namespace ember::host {
+
+struct CsvOptions {
+  char delimiter = ',';
+  // The first record names the columns; without it they are column_1, ...
+  bool header = true;
+  std::vector<std::string> missing_tokens = {"", "NA", "N/A", "NaN", "nan", "?", "null"};
+  // Forced types by column name. A name that is not a column is an error; a
+  // cell that is not a number in a column forced numeric is an error.
+  std::vector<std::pair<std::string, ColumnType>> column_types;
+  // The column to predict; must exist (the error lists close names). Empty
+  // for none.
+  std::string target;
+  // Bytes read per step; small values are for tests of record boundaries.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
+};
+
+// Reads the CSV file at `path` into `*table` (replacing its contents).
+// Returns false with `*error` filled on any failure, leaving `*table` empty.
+bool read_csv(const std::string& path, const CsvOptions& options, Table* table, Error* error);
+
+// As read_csv, from text in memory; `source_name` stands for the file name
+// in error messages.
+bool parse_csv(std::string_view text, const std::string& source_name, const CsvOptions& options, Table* table,
+               Error* error);
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_CSV_H

@@ -1,0 +1,68 @@
+#include "host/model_file.h"
+
+#include "ember/metadata.h"
+#include "host/file_io.h"
+
+namespace ember::host {
+
+namespace {
+
+bool string_list(const Model& m, const std::string& key, std::vector<std::string>* out) {
+  MetadataEntry e;
+  if (find_metadata(m, key.data(), key.size(), &e) != Status::ok) return false;
+  out->clear();
+  for (std::uint32_t i = 0; i < e.count; ++i) {
+    const char* text = nullptr;
+    std::uint32_t size = 0;
+    if (metadata_string(e, i, &text, &size) != Status::ok) return false;
+    out->emplace_back(text, size);
+  }
+  return true;
+}
+
+bool single_string(const Model& m, const std::string& key, std::string* out) {
+  MetadataEntry e;
+  const char* text = nullptr;
+  std::uint32_t size = 0;
+  if (find_metadata(m, key.data(), key.size(), &e) != Status::ok || e.type != format::MetadataType::string ||
+      metadata_string(e, 0, &text, &size) != Status::ok) {
+    return false;
+  }
+  out->assign(text, size);
+  return true;
+}
+
+}  // namespace
+
+bool load_model_file(const std::string& path, LoadedModel* out, Error* error) {
+  if (!read_file_aligned(path, &out->storage, &out->size, error)) return false;
+  const Status s = load_model(out->storage.data(), out->size, &out->model);
+  if (s != Status::ok) {
+    error->file = path;
+    error->message = std::string(status_name(s)) + ": " + status_description(s);
+    return false;
+  }
+  const Model& m = out->model;
+  if (!string_list(m, "features", &out->feature_names) || out->feature_names.size() != m.n_features) {
+    out->feature_names.clear();
+    for (std::uint32_t j = 0; j < m.n_features; ++j) out->feature_names.push_back("x" + std::to_string(j));
+  }
+  out->categories.assign(m.n_features, {});
+  for (std::uint32_t j = 0; j < m.n_features; ++j) {
+    if (m.n_categories[j] == 0) continue;
+    auto& labels = out->categories[j];
+    if (!string_list(m, "categories." + std::to_string(j), &labels) || labels.size() != m.n_categories[j]) {
+      labels.clear();
+      for (std::uint32_t c = 0; c < m.n_categories[j]; ++c) labels.push_back(std::to_string(c));
+    }
+  }
+  if (!string_list(m, "classes", &out->class_labels) || out->class_labels.size() != m.n_classes) {
+    out->class_labels.clear();
+    for (std::uint32_t c = 0; c < m.n_classes; ++c) out->class_labels.push_back(std::to_string(c));
+  }
+  single_string(m, "target", &out->target);
+  single_string(m, "model", &out->model_type);
+  return true;
+}
+
+}  // namespace ember::host

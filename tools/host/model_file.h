@@ -1,0 +1,38 @@
+// LoadedModel: a model file read from disk and verified, with its metadata
+// decoded into host types (names, labels) for the CLI.
+#ifndef EMBER_HOST_MODEL_FILE_H
+#define EMBER_HOST_MODEL_FILE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ember/model.h"
+#include "host/error.h"
+
+namespace ember::host {
+
+struct LoadedModel {
+  std::vector<std::uint64_t> storage;  // the file's bytes, 8-aligned; Model points into it
+  std::size_t size = 0;
+  Model model;
+  // From the metadata when present, else generated ("x0", "x1", ... / "0", "1", ...).
+  std::vector<std::string> feature_names;
+  std::vector<std::vector<std::string>> categories;  // per input feature; empty for numeric
+  std::vector<std::string> class_labels;
+  std::string target;      // "" when unknown
+  std::string model_type;  // "" when unknown
+
+  LoadedModel() = default;
+  LoadedModel(const LoadedModel&) = delete;  // Model points into storage
+  LoadedModel& operator=(const LoadedModel&) = delete;
+};
+
+// Reads, verifies and decodes `path`. A model that fails verification is
+// reported as "PATH: checksum_mismatch: the stored checksum does not match
+// the content".
+bool load_model_file(const std::string& path, LoadedModel* out, Error* error);
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_MODEL_FILE_H
