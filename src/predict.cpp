@@ -212,57 +212,102 @@ void tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, flo
 
 // The same sums for a heap-layout model (all trees complete of depth D):
 // a step is node = 2 node + 1 + right, and the walk ends at leaf
-// node - (2^D - 1). kLanesT trees walk in lockstep (a compile-time count, so
-// their state stays in registers) and their chains of dependent loads
-// overlap. Leaves are added in tree order, as everywhere.
-template <std::uint32_t kLanesT, bool kNaN, class Word>
-void uniform_group(const Model& m, const NodeDecoder<Word>& d, const Word* words, std::uint32_t t0,
-                   const float* x, float* acc) {
+// node - (2^D - 1). kTrees trees times kRows rows walk in lockstep
+// (compile-time counts, so the compiler unrolls the lanes) and their chains
+// of dependent loads overlap. Several rows per tree group also reuse the
+// group's nodes while they are in L1. Each row adds its leaves in tree
+// order, as everywhere, so results do not depend on the blocking.
+template <std::uint32_t kTrees, std::uint32_t kRows, bool kNaN, class Word>
+void uniform_block(const Model& m, const NodeDecoder<Word>& d, std::uint32_t t0, const float* const* xs,
+                   float* acc, std::size_t stride) {
+  const auto* words = static_cast<const Word*>(m.words);
   const std::uint32_t depth = m.uniform_depth;
   const std::uint32_t nodes_per_tree = (1u << depth) - 1u;
-  const Word* w[kLanesT];
-  const float* thresholds[kLanesT];
-  std::uint32_t node[kLanesT];
-  for (std::uint32_t l = 0; l < kLanesT; ++l) {
-    w[l] = words + std::size_t{t0 + l} * nodes_per_tree;
-    thresholds[l] = m.thresholds + std::size_t{t0 + l} * nodes_per_tree;
-    node[l] = 0;
+  // Lane state is the absolute node index i = base + j (j within the tree);
+  // the child 2j + 1 + right is then 2i + 1 + right - base.
+  std::uint32_t base[kTrees];
+  std::uint32_t node[kRows][kTrees];
+  for (std::uint32_t l = 0; l < kTrees; ++l) {
+    base[l] = (t0 + l) * nodes_per_tree;
+    for (std::uint32_t r = 0; r < kRows; ++r) node[r][l] = base[l];
   }
   for (std::uint32_t k = 0; k < depth; ++k) {
-    for (std::uint32_t l = 0; l < kLanesT; ++l) {
-      const Word word = w[l][node[l]];
-      node[l] = 2 * node[l] + 1 +
-                goes_right<kNaN, false>(word, d.feature(word), thresholds[l], nullptr, node[l], x);
+    for (std::uint32_t r = 0; r < kRows; ++r) {
+      for (std::uint32_t l = 0; l < kTrees; ++l) {
+        const std::uint32_t i = node[r][l];
+        const Word word = words[i];
+        const std::uint32_t right =
+            goes_right<kNaN, false>(word, d.feature(word), m.thresholds, nullptr, i, xs[r]);
+        node[r][l] = 2 * i + 1 - base[l] + right;
+      }
     }
   }
   const std::uint32_t leaf_width = m.trees->leaf_width;
-  for (std::uint32_t l = 0; l < kLanesT; ++l) {
-    const std::uint32_t t = t0 + l;
-    const float* v =
-        m.leaf_values + (std::size_t{t} * (nodes_per_tree + 1) + node[l] - nodes_per_tree) * leaf_width;
-    if (leaf_width == 1) {
-      acc[m.tree_output[t]] += v[0];
-    } else {
-      for (std::uint32_t o = 0; o < leaf_width; ++o) acc[o] += v[o];
+  for (std::uint32_t r = 0; r < kRows; ++r) {
+    float* a = acc + r * stride;
+    if (m.trees->n_outputs == 1) {
+      // One output: sum in a register rather than through memory (the
+      // same additions in the same order).
+      float sum = a[0];
+      for (std::uint32_t l = 0; l < kTrees; ++l) {
+        const std::uint32_t leaf = (t0 + l) * (nodes_per_tree + 1) + node[r][l] - base[l] - nodes_per_tree;
+        sum += m.leaf_values[leaf];
+      }
+      a[0] = sum;
+      continue;
+    }
+    for (std::uint32_t l = 0; l < kTrees; ++l) {
+      const std::uint32_t t = t0 + l;
+      const std::uint32_t j = node[r][l] - base[l];  // within the tree
+      const float* v =
+          m.leaf_values + (std::size_t{t} * (nodes_per_tree + 1) + j - nodes_per_tree) * leaf_width;
+      if (leaf_width == 1) {
+        a[m.tree_output[t]] += v[0];
+      } else {
+        for (std::uint32_t o = 0; o < leaf_width; ++o) a[o] += v[o];
+      }
     }
   }
 }
 
+// Heap-layout sums for rows xs[0, n_rows): tree groups outside, rows inside.
 template <bool kNaN, class Word>
-void uniform_tree_scores(const Model& m, const float* x, float* acc) {
+void uniform_tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
+                         std::size_t stride) {
+  constexpr std::uint32_t kGroup = 8;
   const f::TreesHeader& h = *m.trees;
   const NodeDecoder<Word> d(h);
-  const auto* words = static_cast<const Word*>(m.words);
   const std::uint32_t n_trees = h.n_trees, n_outputs = h.n_outputs;
-  for (std::uint32_t o = 0; o < n_outputs; ++o) acc[o] = 0.0f;
-  constexpr std::uint32_t kGroup = 8;
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    for (std::uint32_t o = 0; o < n_outputs; ++o) acc[r * stride + o] = 0.0f;
+  }
+  // Shapes measured with tools/bench/bench_predict: a full block of rows
+  // does best with few trees per step (the rows supply the parallelism and
+  // share the trees' cache lines), a lone row with 8 trees.
   std::uint32_t t = 0;
-  for (; t + kGroup <= n_trees; t += kGroup) uniform_group<kGroup, kNaN>(m, d, words, t, x, acc);
-  for (; t < n_trees; ++t) uniform_group<1, kNaN>(m, d, words, t, x, acc);
+  if (n_rows == kBatchRows) {
+    constexpr std::uint32_t kBlockTrees = 2;
+    for (; t + kBlockTrees <= n_trees; t += kBlockTrees) {
+      uniform_block<kBlockTrees, kBatchRows, kNaN>(m, d, t, xs, acc, stride);
+    }
+  } else {
+    for (; t + kGroup <= n_trees; t += kGroup) {
+      for (std::size_t r = 0; r < n_rows; ++r) {
+        uniform_block<kGroup, 1, kNaN>(m, d, t, xs + r, acc + r * stride, stride);
+      }
+    }
+  }
+  for (; t < n_trees; ++t) {
+    for (std::size_t r = 0; r < n_rows; ++r)
+      uniform_block<1, 1, kNaN>(m, d, t, xs + r, acc + r * stride, stride);
+  }
   const bool mean = h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean);
-  for (std::uint32_t o = 0; o < n_outputs; ++o) {
-    if (mean) acc[o] /= static_cast<float>(n_trees);
-    acc[o] += m.base_score[o];
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    float* a = acc + r * stride;
+    for (std::uint32_t o = 0; o < n_outputs; ++o) {
+      if (mean) a[o] /= static_cast<float>(n_trees);
+      a[o] += m.base_score[o];
+    }
   }
 }
 
@@ -271,12 +316,10 @@ void tree_scores_for(const Model& m, bool nan, const float* const* xs, std::size
                      std::size_t stride) {
   const bool categorical = m.trees->bitset_words > 0;
   if (m.uniform_depth > 0) {
-    for (std::size_t r = 0; r < n_rows; ++r) {
-      if (nan) {
-        uniform_tree_scores<true, Word>(m, xs[r], acc + r * stride);
-      } else {
-        uniform_tree_scores<false, Word>(m, xs[r], acc + r * stride);
-      }
+    if (nan) {
+      uniform_tree_scores<true, Word>(m, xs, n_rows, acc, stride);
+    } else {
+      uniform_tree_scores<false, Word>(m, xs, n_rows, acc, stride);
     }
     return;
   }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "ember/model_format.h"
 #include "ember/status.h"
@@ -21,7 +22,12 @@ struct NodeDecoder {
       : feature_shift(format::kNodeFlagBits + h.skip_bits),
         skip_mask(static_cast<Word>((std::uint64_t{1} << h.skip_bits) - 1)) {}
 
-  std::uint32_t feature(Word w) const { return static_cast<std::uint32_t>(w >> feature_shift); }
+  // (Shifted as an unsigned 32/64-bit value: a promoted int would shift
+  // arithmetically and cost a sign extension per step.)
+  std::uint32_t feature(Word w) const {
+    using Wide = std::conditional_t<(sizeof(Word) > 4), std::uint64_t, std::uint32_t>;
+    return static_cast<std::uint32_t>(static_cast<Wide>(w) >> feature_shift);
+  }
   std::uint32_t skip(Word w) const {
     return static_cast<std::uint32_t>((w >> format::kNodeFlagBits) & skip_mask);
   }

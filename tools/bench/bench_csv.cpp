@@ -113,9 +113,9 @@ int main(int argc, char** argv) {
   const double raw_mbs = mb_read / ember::bench::median(raw);
   if (json) {
     std::printf(
-        "{\"name\":\"csv_read_numeric\",\"mb\":%.1f,\"rows\":%zu,\"columns\":%zu,\"repeats\":%d,"
-        "\"median_mb_per_s\":%.1f,\"raw_read_mb_per_s\":%.1f}\n",
-        mb_read, rows, columns, repeats, parse_mbs, raw_mbs);
+        "{\"name\":\"read_csv, %zu numeric columns\",\"value\":%.1f,\"unit\":\"MB/s\","
+        "\"note\":\"%.1f MB, %zu rows; median of %d; plain reads of the file %.0f MB/s\"}\n",
+        columns, parse_mbs, mb_read, rows, repeats, raw_mbs);
   } else {
     std::printf(
         "%.1f MB, %zu rows x %zu numeric columns: read_csv %.1f MB/s (median of %d); plain reads %.1f MB/s\n",
