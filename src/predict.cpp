@@ -210,61 +210,66 @@ void tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, flo
   }
 }
 
-// The same sums for a heap-layout model (all trees complete of depth D):
-// a step is node = 2 node + 1 + right, and the walk ends at leaf
-// node - (2^D - 1). kTrees trees times kRows rows walk in lockstep
-// (compile-time counts, so the compiler unrolls the lanes) and their chains
-// of dependent loads overlap. Several rows per tree group also reuse the
-// group's nodes while they are in L1. Each row adds its leaves in tree
-// order, as everywhere, so results do not depend on the blocking.
+// The same sums for a heap-layout model (all trees complete of depth D,
+// n = 2^D - 1 nodes and n + 1 leaves each): a step is j = 2j + 1 + right
+// and the walk ends at leaf j - n.
+//
+// kTrees consecutive trees times kRows rows walk in lockstep (compile-time
+// counts, so the lanes unroll into registers) and their chains of dependent
+// loads overlap; several rows per tree group also reuse the group's nodes
+// while they are in L1. Lane l of a group keeps i = l n + j, an index from
+// the group's first node, so that one pointer per array serves every lane:
+// the child is 2i + 1 + right - l n, and the leaf is at i + l - n from the
+// group's first leaf. Each row adds its leaves in tree order, as everywhere,
+// so results do not depend on the blocking.
+struct HeapWalk {
+  std::uint32_t depth;  // D
+  std::uint32_t nodes;  // n
+  std::uint32_t leaf_width;
+  bool one_output;
+  std::size_t lane_offset[kLanes];  // l n (pointer-wide: no extension per step)
+};
+
 template <std::uint32_t kTrees, std::uint32_t kRows, bool kNaN, class Word>
-void uniform_block(const Model& m, const NodeDecoder<Word>& d, std::uint32_t t0, const float* const* xs,
-                   float* acc, std::size_t stride) {
-  const auto* words = static_cast<const Word*>(m.words);
-  const std::uint32_t depth = m.uniform_depth;
-  const std::uint32_t nodes_per_tree = (1u << depth) - 1u;
-  // Lane state is the absolute node index i = base + j (j within the tree);
-  // the child 2j + 1 + right is then 2i + 1 + right - base.
-  std::uint32_t base[kTrees];
-  std::uint32_t node[kRows][kTrees];
-  for (std::uint32_t l = 0; l < kTrees; ++l) {
-    base[l] = (t0 + l) * nodes_per_tree;
-    for (std::uint32_t r = 0; r < kRows; ++r) node[r][l] = base[l];
+void heap_block(const Model& m, const HeapWalk& hw, const NodeDecoder<Word>& d, std::uint32_t t0,
+                const float* const* xs, float* acc, std::size_t stride) {
+  static_assert(kTrees <= kLanes, "lane offsets cover kLanes trees");
+  const std::size_t first_node = std::size_t{t0} * hw.nodes;
+  const Word* words = static_cast<const Word*>(m.words) + first_node;
+  const float* thresholds = m.thresholds + first_node;
+  std::size_t node[kRows][kTrees];
+  for (std::uint32_t r = 0; r < kRows; ++r) {
+    for (std::uint32_t l = 0; l < kTrees; ++l) node[r][l] = hw.lane_offset[l];
   }
-  for (std::uint32_t k = 0; k < depth; ++k) {
+  for (std::uint32_t k = 0; k < hw.depth; ++k) {
     for (std::uint32_t r = 0; r < kRows; ++r) {
       for (std::uint32_t l = 0; l < kTrees; ++l) {
-        const std::uint32_t i = node[r][l];
+        const std::size_t i = node[r][l];
         const Word word = words[i];
         const std::uint32_t right =
-            goes_right<kNaN, false>(word, d.feature(word), m.thresholds, nullptr, i, xs[r]);
-        node[r][l] = 2 * i + 1 - base[l] + right;
+            goes_right<kNaN, false>(word, d.feature(word), thresholds, nullptr, i, xs[r]);
+        node[r][l] = 2 * i + 1 + right - hw.lane_offset[l];
       }
     }
   }
-  const std::uint32_t leaf_width = m.trees->leaf_width;
+  // Leaf of lane l: i + l - n from the group's first leaf.
+  const float* leaves = m.leaf_values + std::size_t{t0} * (hw.nodes + 1) * hw.leaf_width;
   for (std::uint32_t r = 0; r < kRows; ++r) {
     float* a = acc + r * stride;
-    if (m.trees->n_outputs == 1) {
-      // One output: sum in a register rather than through memory (the
-      // same additions in the same order).
+    if (hw.one_output) {
+      // Summed in a register rather than through memory: the same additions
+      // in the same order.
       float sum = a[0];
-      for (std::uint32_t l = 0; l < kTrees; ++l) {
-        const std::uint32_t leaf = (t0 + l) * (nodes_per_tree + 1) + node[r][l] - base[l] - nodes_per_tree;
-        sum += m.leaf_values[leaf];
-      }
+      for (std::uint32_t l = 0; l < kTrees; ++l) sum += leaves[node[r][l] + l - hw.nodes];
       a[0] = sum;
       continue;
     }
     for (std::uint32_t l = 0; l < kTrees; ++l) {
-      const std::uint32_t t = t0 + l;
-      const std::uint32_t j = node[r][l] - base[l];  // within the tree
-      const float* v =
-          m.leaf_values + (std::size_t{t} * (nodes_per_tree + 1) + j - nodes_per_tree) * leaf_width;
-      if (leaf_width == 1) {
-        a[m.tree_output[t]] += v[0];
+      const float* v = leaves + (node[r][l] + l - hw.nodes) * hw.leaf_width;
+      if (hw.leaf_width == 1) {
+        a[m.tree_output[t0 + l]] += v[0];
       } else {
-        for (std::uint32_t o = 0; o < leaf_width; ++o) a[o] += v[o];
+        for (std::uint32_t o = 0; o < hw.leaf_width; ++o) a[o] += v[o];
       }
     }
   }
@@ -274,9 +279,14 @@ void uniform_block(const Model& m, const NodeDecoder<Word>& d, std::uint32_t t0,
 template <bool kNaN, class Word>
 void uniform_tree_scores(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
                          std::size_t stride) {
-  constexpr std::uint32_t kGroup = 8;
   const f::TreesHeader& h = *m.trees;
   const NodeDecoder<Word> d(h);
+  HeapWalk hw{};
+  hw.depth = m.uniform_depth;
+  hw.nodes = (1u << hw.depth) - 1u;
+  hw.leaf_width = h.leaf_width;
+  hw.one_output = h.n_outputs == 1;
+  for (std::uint32_t l = 0; l < kLanes; ++l) hw.lane_offset[l] = l * hw.nodes;
   const std::uint32_t n_trees = h.n_trees, n_outputs = h.n_outputs;
   for (std::size_t r = 0; r < n_rows; ++r) {
     for (std::uint32_t o = 0; o < n_outputs; ++o) acc[r * stride + o] = 0.0f;
@@ -288,18 +298,18 @@ void uniform_tree_scores(const Model& m, const float* const* xs, std::size_t n_r
   if (n_rows == kBatchRows) {
     constexpr std::uint32_t kBlockTrees = 2;
     for (; t + kBlockTrees <= n_trees; t += kBlockTrees) {
-      uniform_block<kBlockTrees, kBatchRows, kNaN>(m, d, t, xs, acc, stride);
+      heap_block<kBlockTrees, kBatchRows, kNaN>(m, hw, d, t, xs, acc, stride);
     }
   } else {
+    constexpr std::uint32_t kGroup = 8;
     for (; t + kGroup <= n_trees; t += kGroup) {
-      for (std::size_t r = 0; r < n_rows; ++r) {
-        uniform_block<kGroup, 1, kNaN>(m, d, t, xs + r, acc + r * stride, stride);
-      }
+      for (std::size_t r = 0; r < n_rows; ++r)
+        heap_block<kGroup, 1, kNaN>(m, hw, d, t, xs + r, acc + r * stride, stride);
     }
   }
   for (; t < n_trees; ++t) {
     for (std::size_t r = 0; r < n_rows; ++r)
-      uniform_block<1, 1, kNaN>(m, d, t, xs + r, acc + r * stride, stride);
+      heap_block<1, 1, kNaN>(m, hw, d, t, xs + r, acc + r * stride, stride);
   }
   const bool mean = h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean);
   for (std::size_t r = 0; r < n_rows; ++r) {

@@ -107,7 +107,7 @@ Status verify_tree_shape(const NodeDecoder<Word>& d, const Word* words, std::uin
 // pays for neither.
 template <bool kNaN, bool kCategorical, class Word>
 inline std::uint32_t goes_right(Word w, std::uint32_t feature, const float* thresholds,
-                                const std::uint32_t* bitsets, std::uint32_t i, const float* row) {
+                                const std::uint32_t* bitsets, std::size_t i, const float* row) {
   const float x = row[feature];
   if (!kCategorical || __builtin_expect((w & 4u) == 0, 1)) {
     const float t = thresholds[i];

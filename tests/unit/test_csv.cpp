@@ -467,3 +467,41 @@ TEST_CASE("bundled data sets") {
     }
   }
 }
+
+TEST_SUITE("slow") {
+  TEST_CASE("a large file streams through many chunks with every value intact") {
+    // 400,000 rows x 12 columns (about 30 MB): cell (r, j) holds the integer
+    // r * 12 + j, exact in float32 below 2^24, plus one quoted text column
+    // whose records carry line breaks, so records straddle chunk boundaries
+    // in every way.
+    const std::size_t n_rows = 400000, n_cols = 12;
+    std::string text;
+    text.reserve(n_rows * 80);
+    for (std::size_t j = 0; j < n_cols; ++j) text += "c" + std::to_string(j) + ",";
+    text += "note\n";
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      for (std::size_t j = 0; j < n_cols; ++j) text += std::to_string(r * n_cols + j) + ",";
+      text += r % 3 == 0 ? "\"a,\nb\"\n" : (r % 3 == 1 ? "plain\n" : "\"say \"\"c\"\"\"\r\n");
+    }
+    const std::string path = write_temp("large.csv", text);
+    Table t;
+    Error e;
+    const bool ok = read_csv(path, CsvOptions{}, &t, &e);
+    std::remove(path.c_str());
+    INFO(e.to_string());
+    REQUIRE(ok);
+    REQUIRE(t.rows == n_rows);
+    std::size_t wrong = 0;
+    for (std::size_t j = 0; j < n_cols; ++j) {
+      for (std::size_t r = 0; r < n_rows; ++r) {
+        wrong += t.columns[j].values[r] == static_cast<float>(r * n_cols + j) ? 0u : 1u;
+      }
+    }
+    CHECK(wrong == 0);
+    const Column& note = t.columns[n_cols];
+    REQUIRE(note.labels == std::vector<std::string>{"a,\nb", "plain", "say \"c\""});
+    for (std::size_t r = 0; r < n_rows; ++r)
+      wrong += note.codes[r] == static_cast<std::int32_t>(r % 3) ? 0u : 1u;
+    CHECK(wrong == 0);
+  }
+}

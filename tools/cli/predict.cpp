@@ -169,8 +169,9 @@ Command predict_command() {
   command.spec.usage = "MODEL.ember DATA.csv [options]";
   command.spec.details =
       "Columns are matched to the model's features by name, in any order; other columns\n"
-      "are ignored and a missing one is an error. Categories the model never saw are\n"
-      "handled as the model says (one-hot zeros, or an error naming the row).\n"
+      "are ignored and a missing one is an error. A category the model never saw goes\n"
+      "right at a tree's categorical split; a one-hot step gives it zeros or, if the\n"
+      "model was written so, refuses it with an error naming the row.\n"
       "Output: one column 'prediction' (the class label, or the value), or with --proba\n"
       "one column per class, 'proba_<label>'.";
   command.spec.min_positional = 2;

@@ -13,9 +13,9 @@ bool Column::is_missing(std::size_t row) const {
 std::size_t Column::missing_count() const {
   std::size_t n = 0;
   if (type == ColumnType::numeric) {
-    for (float v : values) n += std::isnan(v) ? 1 : 0;
+    for (float v : values) n += std::isnan(v) ? 1u : 0u;
   } else {
-    for (std::int32_t c : codes) n += c < 0 ? 1 : 0;
+    for (std::int32_t c : codes) n += c < 0 ? 1u : 0u;
   }
   return n;
 }
