@@ -138,6 +138,25 @@ TEST_CASE("predict: class labels and probabilities, columns matched by name") {
   }
 }
 
+TEST_CASE("predict --json") {
+  write_rain_model("rain.ember");
+  write_text("rain.csv", kRainData);
+  const auto labels = run_ember("predict rain.ember rain.csv --json");
+  CHECK(labels.exit_code == 0);
+  CHECK(labels.out == "{\"predictions\":[\"yes\",\"no\",\"yes\",\"yes\",\"no\",\"yes\"]}\n");
+  const auto proba = run_ember("predict rain.ember rain.csv --json --proba");
+  CHECK(proba.exit_code == 0);
+  CHECK(proba.out.rfind("{\"classes\":[\"no\",\"yes\"],\"probabilities\":[[", 0) == 0);
+  std::size_t rows = 0;
+  for (std::size_t at = proba.out.find("],["); at != std::string::npos; at = proba.out.find("],[", at + 1)) ++rows;
+  CHECK(rows + 1 == 6);
+  write_linear_model("linear.ember");
+  write_text("temps.csv", "temp,color\n1,blue\n2,red\n-0.5,green\n");
+  // 0.5 + 1 + 10, 0.5 + 2 + 30, 0.5 - 0.5 + 20
+  CHECK(run_ember("predict linear.ember temps.csv --json").out == "{\"predictions\":[11.5,32.5,20]}\n");
+  std::remove("temps.csv");
+}
+
 TEST_CASE("predict: -o writes the file atomically and leaves it alone on failure") {
   write_rain_model("rain.ember");
   write_text("rain.csv", kRainData);

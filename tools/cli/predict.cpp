@@ -10,6 +10,7 @@
 #include "command.h"
 #include "ember/predict.h"
 #include "host/file_io.h"
+#include "host/json_writer.h"
 #include "host/model_file.h"
 #include "host/suggest.h"
 
@@ -134,23 +135,51 @@ int run_predict(const ParsedArgs& args) {
   if (s != Status::ok) return fail("predict", std::string(status_name(s)) + ": " + status_description(s));
 
   std::string text;
-  if (proba) {
-    for (std::size_t c = 0; c < m.n_classes; ++c)
-      text += (c ? "," : "") + csv_field("proba_" + lm.class_labels[c]);
-  } else {
-    text += "prediction";
-  }
-  text += '\n';
-  for (std::size_t r = 0; r < n; ++r) {
+  if (args.has("json")) {
+    // {"classes": [...], "probabilities": [[...], ...]} with --proba, else
+    // {"predictions": [...]}: labels for classifiers, numbers for regression.
+    host::JsonWriter json;
+    json.begin_object();
     if (proba) {
-      for (std::size_t c = 0; c < out_width; ++c)
-        text += (c ? "," : "") + format_float(out[r * out_width + c]);
-    } else if (m.n_classes > 0) {
-      text += csv_field(lm.class_labels[static_cast<std::size_t>(out[r])]);
+      json.key("classes").begin_array();
+      for (const auto& c : lm.class_labels) json.value(c);
+      json.end_array().key("probabilities").begin_array();
+      for (std::size_t r = 0; r < n; ++r) {
+        json.begin_array();
+        for (std::size_t c = 0; c < out_width; ++c) json.value(out[r * out_width + c]);
+        json.end_array();
+      }
     } else {
-      text += format_float(out[r]);
+      json.key("predictions").begin_array();
+      for (std::size_t r = 0; r < n; ++r) {
+        if (m.n_classes > 0) {
+          json.value(lm.class_labels[static_cast<std::size_t>(out[r])]);
+        } else {
+          json.value(out[r]);
+        }
+      }
+    }
+    json.end_array().end_object();
+    text = json.str() + "\n";
+  } else {
+    if (proba) {
+      for (std::size_t c = 0; c < m.n_classes; ++c)
+        text += (c ? "," : "") + csv_field("proba_" + lm.class_labels[c]);
+    } else {
+      text += "prediction";
     }
     text += '\n';
+    for (std::size_t r = 0; r < n; ++r) {
+      if (proba) {
+        for (std::size_t c = 0; c < out_width; ++c)
+          text += (c ? "," : "") + format_float(out[r * out_width + c]);
+      } else if (m.n_classes > 0) {
+        text += csv_field(lm.class_labels[static_cast<std::size_t>(out[r])]);
+      } else {
+        text += format_float(out[r]);
+      }
+      text += '\n';
+    }
   }
   if (args.has("output")) {
     if (!host::write_file_atomic(args.get("output"), text, &error)) return fail("predict", error.to_string());
@@ -179,6 +208,7 @@ Command predict_command() {
   command.spec.options = {
       {"output", "OUT.csv", "write here (atomically) instead of stdout", false, 'o'},
       {"proba", "", "class probabilities instead of labels"},
+      {"json", "", "one JSON object instead of CSV: predictions, or classes and probabilities"},
   };
   add_csv_options(&command.spec);
   command.run = run_predict;

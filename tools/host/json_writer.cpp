@@ -102,6 +102,15 @@ JsonWriter& JsonWriter::value(double d) {
   return *this;
 }
 
+JsonWriter& JsonWriter::value(float f) {
+  if (!std::isfinite(f)) return null();
+  separate();
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, f);
+  out_.append(buffer, result.ptr);
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(std::int64_t i) {
   separate();
   out_ += std::to_string(i);

@@ -24,7 +24,8 @@ class JsonWriter {
   JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view s);
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
-  JsonWriter& value(double d);
+  JsonWriter& value(double d);  // shortest text that reads back as d; null if not finite
+  JsonWriter& value(float f);   // shortest text that reads back as f (as float32)
   JsonWriter& value(std::int64_t i);
   JsonWriter& value(std::uint64_t u);
   JsonWriter& value(int i) { return value(static_cast<std::int64_t>(i)); }
