@@ -5,6 +5,33 @@
 
 namespace ember {
 
+namespace {
+// 1/k! for k = 0..12, the Taylor coefficients of e^r.
+constexpr double kInverseFactorial[13] = {1.0,
+                                          1.0,
+                                          1.0 / 2.0,
+                                          1.0 / 6.0,
+                                          1.0 / 24.0,
+                                          1.0 / 120.0,
+                                          1.0 / 720.0,
+                                          1.0 / 5040.0,
+                                          1.0 / 40320.0,
+                                          1.0 / 362880.0,
+                                          1.0 / 3628800.0,
+                                          1.0 / 39916800.0,
+                                          1.0 / 479001600.0};
+
+// log(m) for m in [sqrt(1/2), sqrt(2)] given s = (m - 1) / (m + 1): 2 atanh(s)
+// = 2 (s + s^3/3 + s^5/5 + ...); |s| <= 0.1716, so 12 terms reach double
+// precision.
+double log_from_atanh_arg(double s) {
+  const double s2 = s * s;
+  double series = 1.0 / 25.0;
+  for (int k = 11; k >= 0; --k) series = 1.0 / (2.0 * k + 1.0) + s2 * series;
+  return 2.0 * s * series;
+}
+}  // namespace
+
 double portable_log(double x) noexcept {
   if (std::isnan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
   if (x == 0.0) return -std::numeric_limits<double>::infinity();
@@ -16,13 +43,7 @@ double portable_log(double x) noexcept {
     m *= 2.0;
     e -= 1;
   }
-  // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716, so the odd
-  // series 2 (s + s^3/3 + s^5/5 + ...) reaches double precision in 12 terms.
-  const double s = (m - 1.0) / (m + 1.0);
-  const double s2 = s * s;
-  double series = 1.0 / 25.0;
-  for (int k = 11; k >= 0; --k) series = 1.0 / (2.0 * k + 1.0) + s2 * series;
-  const double log_m = 2.0 * s * series;
+  const double log_m = log_from_atanh_arg((m - 1.0) / (m + 1.0));
   // ln 2 split so that e * ln2_hi is exact for |e| < 2^11.
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
@@ -58,6 +79,46 @@ float portable_sigmoid(float x) noexcept {
   if (x >= 0.0f) return 1.0f / (1.0f + portable_exp(-x));
   const float e = portable_exp(x);
   return e / (1.0f + e);
+}
+
+double portable_exp(double x) noexcept {
+  if (x != x) return x;
+  if (x > 709.782712893383973096) return std::numeric_limits<double>::infinity();
+  if (x < -745.133219101941108420) return 0.0;
+  // x = n ln2 + r, |r| <= ln2 / 2. ln2_hi has 32 significant bits and
+  // |n| <= 1075, so n * ln2_hi is exact.
+  const double t = x * 1.44269504088896338700;
+  const int n = static_cast<int>(t >= 0.0 ? t + 0.5 : t - 0.5);
+  const double dn = static_cast<double>(n);
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  const double r = (x - dn * kLn2Hi) - dn * kLn2Lo;
+  // Taylor series to r^13: the remainder is below 2^-56 for |r| <= 0.3466.
+  double p = 1.0 / 6227020800.0;  // 1/13!
+  for (int k = 12; k >= 0; --k) p = p * r + kInverseFactorial[k];
+  // ldexp in two steps so that n < -1022 still lands on the right subnormal.
+  if (n < -1000) return std::ldexp(std::ldexp(p, n + 1000), -1000);
+  return std::ldexp(p, n);
+}
+
+double portable_log1p(double x) noexcept {
+  if (x != x || x < -1.0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == -1.0) return -std::numeric_limits<double>::infinity();
+  // For 1 + x in [sqrt(1/2), sqrt(2)], s = x / (2 + x) keeps x's precision.
+  if (x > -0.29289321881345247560 && x < 0.41421356237309504880) return log_from_atanh_arg(x / (2.0 + x));
+  return portable_log(1.0 + x);
+}
+
+double portable_softplus(double x) noexcept {
+  // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|).
+  const double a = x >= 0.0 ? x : -x;
+  return (x > 0.0 ? x : 0.0) + portable_log1p(portable_exp(-a));
+}
+
+double portable_sigmoid(double x) noexcept {
+  if (x >= 0.0) return 1.0 / (1.0 + portable_exp(-x));
+  const double e = portable_exp(x);
+  return e / (1.0 + e);
 }
 
 }  // namespace ember

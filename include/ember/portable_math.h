@@ -23,6 +23,20 @@ float portable_exp(float x) noexcept;
 // 1 / (1 + e^-x), computed without overflow for any x.
 float portable_sigmoid(float x) noexcept;
 
+// e^x in double precision (training), within a few ulp for normal results.
+// exp(x > 709.78) = +infinity, exp(x < -745.13) = 0, exp(NaN) = NaN.
+double portable_exp(double x) noexcept;
+
+// log(1 + x) for x >= -1, accurate also when |x| is tiny (where log(1 + x)
+// would lose x to rounding). log1p(-1) = -infinity, log1p(x < -1) = NaN.
+double portable_log1p(double x) noexcept;
+
+// log(1 + e^x) without overflow (the logistic loss).
+double portable_softplus(double x) noexcept;
+
+// 1 / (1 + e^-x) in double precision, without overflow.
+double portable_sigmoid(double x) noexcept;
+
 }  // namespace ember
 
 #endif  // EMBER_PORTABLE_MATH_H
