@@ -14,6 +14,7 @@
 
 #include "ember/arena.h"
 #include "ember/linear_regression.h"
+#include "ember/logistic_regression.h"
 #include "heap_guard.h"
 #include "host/csv.h"
 #include "linear_fixtures.h"
@@ -191,4 +192,139 @@ TEST_CASE("bad arguments are refused with a status") {
   Arena small(tiny.data(), tiny.size());
   CHECK(fit_linear_regression(d.view(), y, {}, o, small, Span<float>(coef.data(), coef.size()), &intercept,
                               &report) == Status::out_of_memory);
+}
+
+namespace {
+
+struct LogisticFit {
+  Status status;
+  std::vector<float> coef, intercept;
+  FitReport report;
+};
+
+LogisticFit fit_logistic(const Dataset& d, const LogisticRegressionOptions& o,
+                         const std::vector<float>& sw = {}, const std::vector<float>& cw = {}) {
+  static std::vector<unsigned char> buffer(1 << 20);
+  Arena arena(buffer.data(), buffer.size());
+  LogisticFit f;
+  const std::uint32_t k = logistic_outputs(d.n_classes);
+  f.coef.assign(k * d.cols, 0.0f);
+  f.intercept.assign(k, 0.0f);
+  f.status = fit_logistic_regression(d.view(), Span<const std::int32_t>(d.classes.data(), d.classes.size()),
+                                     d.n_classes, Span<const float>(sw.data(), sw.size()),
+                                     Span<const float>(cw.data(), cw.size()), o, arena,
+                                     Span<float>(f.coef.data(), f.coef.size()),
+                                     Span<float>(f.intercept.data(), f.intercept.size()), &f.report);
+  CHECK(arena.used() == 0);
+  return f;
+}
+
+void check_logistic(const LogisticFit& f, const std::string& name, double coef_tol = 1e-4) {
+  const auto& ref = reference(name);
+  REQUIRE(f.status == Status::ok);
+  CHECK(f.report.converged);
+  REQUIRE(f.coef.size() == ref.coef.size());
+  REQUIRE(f.intercept.size() == ref.intercept.size());
+  for (std::size_t j = 0; j < f.coef.size(); ++j) {
+    INFO(name << " coef " << j << " = " << f.coef[j] << " vs " << ref.coef[j]);
+    CHECK(std::fabs(f.coef[j] - ref.coef[j]) <= coef_tol * std::fmax(1.0, std::fabs(ref.coef[j])));
+  }
+  for (std::size_t k = 0; k < f.intercept.size(); ++k) {
+    INFO(name << " intercept " << k);
+    CHECK(std::fabs(f.intercept[k] - ref.intercept[k]) <=
+          coef_tol * std::fmax(1.0, std::fabs(ref.intercept[k])));
+  }
+  INFO(name << " objective " << f.report.objective << " (ours - reference: "
+            << f.report.objective - ref.objective << ") in " << f.report.iterations << " iterations");
+  CHECK(std::fabs(f.report.objective - ref.objective) <= 1e-6 * std::fabs(ref.objective));
+}
+
+}  // namespace
+
+TEST_CASE("logistic regression matches scikit-learn: binary, multinomial, every penalty, weights") {
+  LogisticRegressionOptions o;
+  o.tol = 1e-10;
+  o.max_iter = 10000;
+  SUBCASE("breast cancer, l2, C=1 (lbfgs)") {
+    check_logistic(fit_logistic(load_dataset("breast_cancer.csv", "diagnosis"), o), "breast_cancer_l2");
+  }
+  SUBCASE("breast cancer, l1, C=0.5 (saga)") {
+    o.penalty = Penalty::l1;
+    o.c = 0.5;
+    const LogisticFit f = fit_logistic(load_dataset("breast_cancer.csv", "diagnosis"), o);
+    check_logistic(f, "breast_cancer_l1");
+    const auto& ref = reference("breast_cancer_l1");
+    for (std::size_t j = 0; j < f.coef.size(); ++j) CHECK((f.coef[j] == 0.0f) == (ref.coef[j] == 0.0));
+  }
+  SUBCASE("wine, multinomial, l2, C=0.5, sample weights") {
+    const Dataset d = load_dataset("wine.csv", "cultivar");
+    o.c = 0.5;
+    check_logistic(fit_logistic(d, o, weights_1_2_3(d.rows)), "wine_multinomial_l2_weighted");
+  }
+  SUBCASE("iris, multinomial, elastic net (l1_ratio 0.5), C=1 (saga)") {
+    o.penalty = Penalty::elasticnet;
+    o.l1_ratio = 0.5;
+    check_logistic(fit_logistic(load_dataset("iris.csv", "species"), o), "iris_multinomial_enet");
+  }
+  SUBCASE("credit (numeric columns), balanced class weights, l2, C=0.1") {
+    const Dataset d = load_dataset("credit_german.csv", "class");
+    std::vector<float> cw(d.n_classes);
+    REQUIRE(balanced_class_weights(Span<const std::int32_t>(d.classes.data(), d.classes.size()), d.n_classes,
+                                   Span<float>(cw.data(), cw.size())) == Status::ok);
+    // 300 bad, 700 good (OpenML credit-g): 1000 / (2 x 300), 1000 / (2 x 700).
+    CHECK(cw[0] == doctest::Approx(1000.0 / 600.0));
+    CHECK(cw[1] == doctest::Approx(1000.0 / 1400.0));
+    o.c = 0.1;
+    check_logistic(fit_logistic(d, o, {}, cw), "credit_balanced_l2");
+  }
+  SUBCASE("credit (numeric columns), no penalty") {
+    o.penalty = Penalty::none;
+    check_logistic(fit_logistic(load_dataset("credit_german.csv", "class"), o), "credit_none");
+  }
+}
+
+TEST_CASE("logistic regression: max_iter, zero heap, refusals") {
+  const Dataset d = load_dataset("breast_cancer.csv", "diagnosis");
+  LogisticRegressionOptions o;
+  o.max_iter = 2;
+  o.tol = 1e-12;
+  const LogisticFit short_run = fit_logistic(d, o);
+  CHECK(short_run.status == Status::ok);
+  CHECK_FALSE(short_run.report.converged);
+  CHECK(short_run.report.iterations == 2);
+
+  std::vector<unsigned char> buffer(1 << 16);
+  std::vector<float> coef(d.cols), intercept(1);
+  FitReport report;
+  const Span<const std::int32_t> y(d.classes.data(), d.classes.size());
+  for (Penalty p : {Penalty::none, Penalty::l2, Penalty::l1, Penalty::elasticnet}) {
+    LogisticRegressionOptions q;
+    q.penalty = p;
+    Arena arena(buffer.data(), buffer.size());
+    ember::test::HeapGuard guard;
+    const Status s =
+        fit_logistic_regression(d.view(), y, 2, {}, {}, q, arena, Span<float>(coef.data(), coef.size()),
+                                Span<float>(intercept.data(), 1), &report);
+    CHECK(guard.allocations() == 0);
+    CHECK(s == Status::ok);
+  }
+  Arena arena(buffer.data(), buffer.size());
+  auto run = [&](std::uint32_t k, const LogisticRegressionOptions& q, Span<const std::int32_t> labels) {
+    return fit_logistic_regression(d.view(), labels, k, {}, {}, q, arena,
+                                   Span<float>(coef.data(), coef.size()), Span<float>(intercept.data(), 1),
+                                   &report);
+  };
+  LogisticRegressionOptions q;
+  CHECK(run(1, q, y) == Status::bad_value);
+  CHECK(run(3, q, y) == Status::shape_mismatch);  // 3 classes need 3 coefficient vectors
+  q.c = 0.0;
+  CHECK(run(2, q, y) == Status::bad_value);
+  q = LogisticRegressionOptions{};
+  std::vector<std::int32_t> bad(d.classes);
+  bad[3] = 2;
+  CHECK(run(2, q, Span<const std::int32_t>(bad.data(), bad.size())) == Status::bad_index);
+  std::vector<float> cw(2);
+  std::vector<std::int32_t> one_class(d.rows, 0);
+  CHECK(balanced_class_weights(Span<const std::int32_t>(one_class.data(), one_class.size()), 2,
+                               Span<float>(cw.data(), 2)) == Status::empty_input);
 }
