@@ -453,6 +453,15 @@ Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratc
   return Status::ok;
 }
 
+Status transform(const Model& m, Span<const float> row, Span<unsigned char> scratch, Span<float> out) noexcept {
+  if (row.size() != m.n_features || out.size() != m.model_features) return Status::shape_mismatch;
+  if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
+  const float* x = nullptr;
+  EMBER_TRY(run_pipeline(m, row.data(), aligned_floats(scratch), &x));
+  std::memcpy(out.data(), x, sizeof(float) * m.model_features);
+  return Status::ok;
+}
+
 Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned char> scratch, Output kind,
                      MatrixView<float> out) noexcept {
   if (rows.cols != m.n_features || out.rows != rows.rows) return Status::shape_mismatch;

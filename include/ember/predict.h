@@ -40,6 +40,11 @@ std::size_t batch_scratch_bytes(const Model& model) noexcept;
 Status predict(const Model& model, Span<const float> row, Span<unsigned char> scratch, Output kind,
                Span<float> out) noexcept;
 
+// Runs only the pipeline on one row: writes the Model::model_features values
+// the model itself would see into `out`. Trainers use it so that a model is
+// fitted on exactly what the device computes. Errors as predict().
+Status transform(const Model& model, Span<const float> row, Span<unsigned char> scratch, Span<float> out) noexcept;
+
 // Predicts every row of `rows` into the matching row of `out`; results are
 // bit-identical to predict() row by row, and faster for tree ensembles.
 Status predict_batch(const Model& model, MatrixView<const float> rows, Span<unsigned char> scratch,

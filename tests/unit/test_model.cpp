@@ -257,6 +257,18 @@ TEST_CASE("every pipeline step, composed, computed by hand") {
   // An unknown category (5) one-hot encodes to zeros: (2, 0,0,0, 7, 0) ->
   // affine (2, -2, -2, -2, 12, -2) -> select (2, -2, 12, -2) -> same as above.
   CHECK(run(bytes, {2.0f, 5.0f, kNaN})[0] == 11.5f);
+  // transform() stops before the model: the projection's output, 11.5.
+  Model m;
+  REQUIRE(load_model(bytes.data(), bytes.size, &m) == Status::ok);
+  std::vector<unsigned char> scratch(scratch_bytes(m));
+  const float row[] = {2.0f, 2.0f, kNaN};
+  float seen = 0.0f;
+  CHECK(transform(m, Span<const float>(row, 3), Span<unsigned char>(scratch.data(), scratch.size()),
+                  Span<float>(&seen, 1)) == Status::ok);
+  CHECK(seen == 11.5f);
+  float two[2];
+  CHECK(transform(m, Span<const float>(row, 3), Span<unsigned char>(scratch.data(), scratch.size()),
+                  Span<float>(two, 2)) == Status::shape_mismatch);
 }
 
 TEST_CASE("one-hot with the error policy reports an unknown category") {

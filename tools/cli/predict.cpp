@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +11,7 @@
 #include "host/file_io.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"
-#include "host/suggest.h"
+#include "host/model_input.h"
 
 namespace ember::cli {
 
@@ -36,37 +35,6 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-// Reads `path` so that every model feature is a column of the model's type.
-bool read_inputs(const std::string& path, const host::LoadedModel& lm, host::CsvOptions options,
-                 host::Table* table, std::vector<int>* columns, host::Error* error) {
-  if (!host::read_csv(path, options, table, error)) return false;
-  std::vector<std::string> names;
-  for (const auto& c : table->columns) names.push_back(c.name);
-  bool retype = false;
-  columns->clear();
-  for (std::uint32_t j = 0; j < lm.model.n_features; ++j) {
-    const std::string& name = lm.feature_names[j];
-    const int index = table->index_of(name);
-    if (index < 0) {
-      error->file = path;
-      error->line = error->column = 0;
-      error->message = "missing column '" + name + "' that the model needs";
-      const auto close = host::close_matches(name, names);
-      if (!close.empty()) error->message += "; did you mean " + host::quoted_list(close) + "?";
-      return false;
-    }
-    columns->push_back(index);
-    const auto want = lm.model.n_categories[j] ? host::ColumnType::categorical : host::ColumnType::numeric;
-    if (table->columns[static_cast<std::size_t>(index)].type != want) {
-      options.column_types.emplace_back(name, want);
-      retype = true;
-    }
-  }
-  // Read again with the model's types: labels that look like numbers stay
-  // labels, and a stray word in a numeric column is reported with its place.
-  return !retype || host::read_csv(path, options, table, error);
-}
-
 int run_predict(const ParsedArgs& args) {
   const std::string model_path = args.positional[0], data_path = args.positional[1];
   host::CsvOptions options;
@@ -83,56 +51,13 @@ int run_predict(const ParsedArgs& args) {
   if (proba && m.n_classes == 0)
     return fail("predict", "--proba needs a classification model; this one is regression");
 
-  host::Table table;
-  std::vector<int> columns;
-  if (!read_inputs(data_path, lm, options, &table, &columns, &error))
-    return fail("predict", error.to_string());
-
-  // Raw rows as the runtime expects them: numbers, category codes, NaN.
-  const std::size_t n = table.rows, width = m.n_features;
-  std::vector<float> rows(n * width);
-  for (std::size_t j = 0; j < width; ++j) {
-    const host::Column& col = table.columns[static_cast<std::size_t>(columns[j])];
-    if (m.n_categories[j] == 0) {
-      for (std::size_t r = 0; r < n; ++r) rows[r * width + j] = col.values[r];
-      continue;
-    }
-    // CSV label -> model code; labels the model never saw get code k (unknown).
-    std::map<std::string, float> code;
-    for (std::size_t c = 0; c < lm.categories[j].size(); ++c)
-      code[lm.categories[j][c]] = static_cast<float>(c);
-    std::vector<float> by_csv_code(col.labels.size());
-    for (std::size_t c = 0; c < col.labels.size(); ++c) {
-      const auto it = code.find(col.labels[c]);
-      by_csv_code[c] = it == code.end() ? static_cast<float>(m.n_categories[j]) : it->second;
-    }
-    for (std::size_t r = 0; r < n; ++r) {
-      const std::int32_t c = col.codes[r];
-      rows[r * width + j] = c < 0 ? NAN : by_csv_code[static_cast<std::size_t>(c)];
-    }
-  }
-
+  host::ModelInput in;
+  if (!host::read_model_input(data_path, lm, options, &in, &error)) return fail("predict", error.to_string());
+  const std::size_t n = in.table.rows;
   const Output kind = proba ? Output::probability : Output::label;
   const std::size_t out_width = output_size(m, kind);
-  std::vector<float> out(n * out_width);
-  std::vector<unsigned char> scratch(batch_scratch_bytes(m));
-  const Status s = predict_batch(m, MatrixView<const float>{rows.data(), n, width, width},
-                                 Span<unsigned char>(scratch.data(), scratch.size()), kind,
-                                 MatrixView<float>{out.data(), n, out_width, out_width});
-  if (s == Status::unknown_category) {
-    // Find the first offending row and column for the message.
-    for (std::size_t r = 0; r < n; ++r) {
-      for (std::size_t j = 0; j < width; ++j) {
-        if (m.n_categories[j] && rows[r * width + j] == static_cast<float>(m.n_categories[j])) {
-          const host::Column& col = table.columns[static_cast<std::size_t>(columns[j])];
-          return fail("predict", data_path + ": row " + std::to_string(r + 1) + ": column '" + col.name +
-                                     "' has category '" + col.labels[static_cast<std::size_t>(col.codes[r])] +
-                                     "' that the model did not see in training");
-        }
-      }
-    }
-  }
-  if (s != Status::ok) return fail("predict", std::string(status_name(s)) + ": " + status_description(s));
+  std::vector<float> out;
+  if (!host::predict_rows(data_path, lm, in, kind, &out, &error)) return fail("predict", error.to_string());
 
   std::string text;
   if (args.has("json")) {

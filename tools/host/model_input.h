@@ -1,0 +1,41 @@
+// The rows a model's runtime expects, built from a CSV file, and predictions
+// over them with errors that name the row, column and label.
+#ifndef EMBER_HOST_MODEL_INPUT_H
+#define EMBER_HOST_MODEL_INPUT_H
+
+#include <string>
+#include <vector>
+
+#include "ember/predict.h"
+#include "host/csv.h"
+#include "host/error.h"
+#include "host/model_file.h"
+#include "host/table.h"
+
+namespace ember::host {
+
+struct ModelInput {
+  Table table;
+  std::vector<int> columns;  // the table column of each model feature
+  // n x n_features, row-major: numbers as read, categories as the model's
+  // codes (a label the model never saw gets code k, "unknown"), NaN = missing.
+  std::vector<float> rows;
+};
+
+// Reads `path` and matches its columns to the model's features by name (any
+// order; other columns ignored). Columns are read with the model's types,
+// so labels that look like numbers stay labels and a word in a numeric
+// column is an error with its place. A missing column is an error that
+// suggests close names.
+bool read_model_input(const std::string& path, const LoadedModel& model, CsvOptions options, ModelInput* out,
+                      Error* error);
+
+// predict_batch over in.rows into *out (n x output_size). An unknown category
+// under an "error" policy is reported as "PATH: row R: column 'c' has
+// category 'x' that the model did not see in training".
+bool predict_rows(const std::string& path, const LoadedModel& model, const ModelInput& in, Output kind,
+                  std::vector<float>* out, Error* error);
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_MODEL_INPUT_H
