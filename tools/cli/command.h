@@ -36,6 +36,8 @@ bool csv_options_from_args(const ParsedArgs& args, host::CsvOptions* options, st
 Command describe_command();
 Command inspect_command();
 Command predict_command();
+Command train_command();
+Command eval_command();
 
 }  // namespace ember::cli
 

@@ -458,15 +458,15 @@ class Reader {
       names.push_back(name);
       columns_[j].name = std::move(name);
     }
+    if (!options_.target.empty() && std::find(names.begin(), names.end(), options_.target) == names.end()) {
+      return fail(unknown_column("unknown target column", options_.target, names));
+    }
     for (const auto& [name, type] : options_.column_types) {
       const auto it = std::find(names.begin(), names.end(), name);
       if (it == names.end()) return fail(unknown_column("type override for unknown column", name, names));
       ColumnBuilder& c = columns_[static_cast<std::size_t>(it - names.begin())];
       c.type = type;
       c.forced = true;
-    }
-    if (!options_.target.empty() && std::find(names.begin(), names.end(), options_.target) == names.end()) {
-      return fail(unknown_column("unknown target column", options_.target, names));
     }
     return true;
   }
