@@ -1,6 +1,8 @@
 #include "ember/portable_math.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace ember {
@@ -24,11 +26,32 @@ constexpr double kInverseFactorial[13] = {1.0,
 // log(m) for m in [sqrt(1/2), sqrt(2)] given s = (m - 1) / (m + 1): 2 atanh(s)
 // = 2 (s + s^3/3 + s^5/5 + ...); |s| <= 0.1716, so 12 terms reach double
 // precision.
+constexpr double kInverseOdd[13] = {1.0,        1.0 / 3.0,  1.0 / 5.0,  1.0 / 7.0,  1.0 / 9.0,
+                                    1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0, 1.0 / 19.0,
+                                    1.0 / 21.0, 1.0 / 23.0, 1.0 / 25.0};  // 1 / (2k + 1)
+
 double log_from_atanh_arg(double s) {
   const double s2 = s * s;
-  double series = 1.0 / 25.0;
-  for (int k = 11; k >= 0; --k) series = 1.0 / (2.0 * k + 1.0) + s2 * series;
+  double series = kInverseOdd[12];
+  for (int k = 11; k >= 0; --k) series = kInverseOdd[k] + s2 * series;
   return 2.0 * s * series;
+}
+
+// x = m 2^e with m in [0.5, 1), for finite x > 0; the same as std::frexp,
+// read from the bits (subnormals are scaled up first).
+double split_exponent(double x, int* e) {
+  int bias = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984.0;  // 2^54
+    bias = -54;
+  }
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  *e = static_cast<int>((bits >> 52) & 0x7FF) - 1022 + bias;
+  bits = (bits & ~(std::uint64_t{0x7FF} << 52)) | (std::uint64_t{1022} << 52);
+  double m = 0.0;
+  std::memcpy(&m, &bits, sizeof m);
+  return m;
 }
 }  // namespace
 
@@ -36,9 +59,9 @@ double portable_log(double x) noexcept {
   if (std::isnan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
   if (x == 0.0) return -std::numeric_limits<double>::infinity();
   if (std::isinf(x)) return x;
-  // x = m * 2^e with m in [sqrt(1/2), sqrt(2)); frexp is exact.
+  // x = m * 2^e with m in [sqrt(1/2), sqrt(2)); the split is exact.
   int e = 0;
-  double m = std::frexp(x, &e);
+  double m = split_exponent(x, &e);
   if (m < 0.70710678118654752440) {
     m *= 2.0;
     e -= 1;
@@ -93,12 +116,24 @@ double portable_exp(double x) noexcept {
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
   const double r = (x - dn * kLn2Hi) - dn * kLn2Lo;
-  // Taylor series to r^13: the remainder is below 2^-56 for |r| <= 0.3466.
-  double p = 1.0 / 6227020800.0;  // 1/13!
-  for (int k = 12; k >= 0; --k) p = p * r + kInverseFactorial[k];
-  // ldexp in two steps so that n < -1022 still lands on the right subnormal.
+  // Taylor series to r^13 (the remainder is below 2^-56 for |r| <= 0.3466),
+  // evaluated by Estrin's scheme: pairs, then powers r^2, r^4, r^8, so the
+  // multiplications overlap instead of forming one long chain.
+  const double* c = kInverseFactorial;
+  constexpr double c13 = 1.0 / 6227020800.0;  // 1/13!
+  const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const double q0 = c[0] + c[1] * r, q1 = c[2] + c[3] * r, q2 = c[4] + c[5] * r, q3 = c[6] + c[7] * r;
+  const double q4 = c[8] + c[9] * r, q5 = c[10] + c[11] * r, q6 = c[12] + c13 * r;
+  const double t0 = q0 + q1 * r2, t1 = q2 + q3 * r2, t2 = q4 + q5 * r2;
+  const double p = (t0 + t1 * r4) + (t2 + q6 * r4) * r8;
+  // p 2^n: for a normal 2^n one exact multiplication (what ldexp rounds to
+  // as well); below that, ldexp in two steps lands on the right subnormal.
   if (n < -1000) return std::ldexp(std::ldexp(p, n + 1000), -1000);
-  return std::ldexp(p, n);
+  if (n > 1023) return std::ldexp(p, n);
+  const std::uint64_t bits = static_cast<std::uint64_t>(n + 1023) << 52;
+  double scale = 0.0;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
 }
 
 double portable_log1p(double x) noexcept {
