@@ -58,7 +58,7 @@ typedef float Float4 __attribute__((vector_size(16)));
 
 // x[0..3] widened to double (exact). (Internal to this file, so the
 // vector-return ABI note GCC gives without AVX does not matter.)
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__)  // GCC and Clang
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 inline Double4 widen4(const float* x) {
