@@ -120,9 +120,11 @@ double accuracy_of(const Dataset& d, const std::vector<float>& coef, const std::
 
 TEST_CASE("SGD on a stream reaches the batch logistic regression's accuracy (within 1 point)") {
   // Batch: the same L2 objective, alpha = 1 / (C n).
-  for (const auto& [file, target] : {std::pair<const char*, const char*>{"breast_cancer.csv", "diagnosis"},
-                                     std::pair<const char*, const char*>{"wine.csv", "cultivar"}}) {
-    INFO(std::string(file));
+  const std::pair<const char*, const char*> sets[] = {{"breast_cancer.csv", "diagnosis"},
+                                                      {"wine.csv", "cultivar"}};
+  for (const auto& set : sets) {
+    const std::string file = set.first, target = set.second;
+    INFO(file);
     const Dataset d = load_dataset(file, target);
     SgdOptions o;
     o.alpha = 1e-3;
