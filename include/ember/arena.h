@@ -82,6 +82,22 @@ class Arena {
     return Status::ok;
   }
 
+  // Reserves `count` default-constructed objects of a type whose default
+  // member initialisers matter (e.g. TreeNodeSpec); it must be trivially
+  // destructible, since the arena never runs destructors.
+  // Errors: size_overflow, out_of_memory.
+  template <class T>
+  Status allocate_objects(std::size_t count, Span<T>* out) noexcept {
+    static_assert(std::is_trivially_destructible<T>::value, "the arena never runs destructors");
+    if (count > SIZE_MAX / sizeof(T)) return Status::size_overflow;
+    void* p = nullptr;
+    EMBER_TRY(allocate(count * sizeof(T), alignof(T), &p));
+    T* objects = static_cast<T*>(p);
+    for (std::size_t i = 0; i < count; ++i) new (objects + i) T();
+    *out = Span<T>(objects, count);
+    return Status::ok;
+  }
+
   Marker mark() const noexcept { return Marker{block_, offset_, used_}; }
   // Frees everything allocated since `m` was taken. Markers must be rewound
   // in last-in, first-out order.

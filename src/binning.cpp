@@ -1,0 +1,107 @@
+#include "ember/binning.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ember {
+
+std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
+                                const BinOptions& options) noexcept {
+  const std::size_t bins = options.max_bins > 0 ? options.max_bins : 1;
+  // features, edges, codes, then the per-feature sort buffer (given back),
+  // each with room for alignment.
+  return n_features * sizeof(FeatureBins) + n_features * (bins - 1) * sizeof(float) + n_rows * n_features +
+         n_rows * sizeof(float) + 4 * 64;
+}
+
+Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categories, const BinOptions& options,
+                Arena& arena, BinnedData* out) noexcept {
+  const std::size_t n = x.rows, d = x.cols;
+  if (n_categories.size() != d) return Status::shape_mismatch;
+  if (options.max_bins < 2 || options.max_bins > kMaxBins) return Status::bad_value;
+  if (n == 0 || d == 0) return Status::empty_input;
+  for (std::size_t j = 0; j < d; ++j) {
+    if (n_categories[j] > options.max_bins) return Status::bad_value;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < d; ++j) {
+      if (std::isinf(x(i, j))) return Status::bad_value;
+    }
+  }
+  BinnedData b;
+  b.n_rows = n;
+  b.n_features = d;
+  Span<float> edges;
+  EMBER_TRY(arena.allocate_objects(d, &b.features));
+  EMBER_TRY(arena.allocate_array(d * (options.max_bins - 1), &edges));
+  EMBER_TRY(arena.allocate_array(n * d, &b.codes));
+  const Arena::Marker scratch_start = arena.mark();
+  Span<float> sorted;
+  EMBER_TRY(arena.allocate_array(n, &sorted));
+
+  for (std::size_t j = 0; j < d; ++j) {
+    FeatureBins& f = b.features[j];
+    std::uint8_t* codes = b.codes.data() + j * n;
+    if (n_categories[j] > 0) {
+      f.categorical = true;
+      f.n_bins = n_categories[j];
+      for (std::size_t i = 0; i < n; ++i) {
+        const float v = x(i, j);
+        const bool known = v >= 0.0f && v < static_cast<float>(f.n_bins) && v == std::floor(v);
+        codes[i] = known ? static_cast<std::uint8_t>(v) : kMissingBin;
+      }
+      continue;
+    }
+    // Distinct present values, sorted (-0 counted as +0).
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = x(i, j);
+      if (v == v) sorted[m++] = v == 0.0f ? 0.0f : v;
+    }
+    std::sort(sorted.data(), sorted.data() + m);
+    float* e = edges.data() + j * (options.max_bins - 1);
+    f.edges = e;
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < m; ++i) distinct += (i == 0 || sorted[i] != sorted[i - 1]) ? 1u : 0u;
+    std::uint32_t n_edges = 0;
+    if (distinct <= options.max_bins) {
+      // A bin per distinct value: the edges are the values after the first.
+      for (std::size_t i = 1; i < m; ++i) {
+        if (sorted[i] != sorted[i - 1]) e[n_edges++] = sorted[i];
+      }
+    } else {
+      // Quantiles of the rows: edge b at rank b m / max_bins, kept strictly
+      // increasing (a run of equal values stays in one bin).
+      for (std::uint32_t k = 1; k < options.max_bins; ++k) {
+        const float candidate = sorted[(k * m) / options.max_bins];
+        if (n_edges == 0 || candidate > e[n_edges - 1]) {
+          if (candidate > sorted[0]) e[n_edges++] = candidate;
+        }
+      }
+    }
+    f.n_bins = distinct == 0 ? 0u : n_edges + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = x(i, j);
+      if (v != v) {
+        codes[i] = kMissingBin;
+        continue;
+      }
+      // The number of edges <= v.
+      std::uint32_t lo = 0, hi = n_edges;
+      while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        if (e[mid] <= v) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      codes[i] = static_cast<std::uint8_t>(lo);
+    }
+  }
+  arena.rewind(scratch_start);
+  *out = b;
+  return Status::ok;
+}
+
+}  // namespace ember

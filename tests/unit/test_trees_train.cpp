@@ -1,0 +1,250 @@
+// Binning and CART on data small enough to work out by hand: the exact
+// split, thresholds, default directions and leaf values, then the fitted
+// tree written to a model file and run through the runtime.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "ember/arena.h"
+#include "ember/binning.h"
+#include "ember/decision_tree.h"
+#include "ember/model.h"
+#include "ember/predict.h"
+#include "ember/rng.h"
+#include "heap_guard.h"
+#include "model_bytes.h"
+
+using namespace ember;
+namespace f = ember::format;
+
+namespace {
+
+constexpr float kNaN = NAN;
+
+struct Fixture {
+  std::vector<unsigned char> data_buffer = std::vector<unsigned char>(1 << 16);
+  std::vector<unsigned char> scratch_buffer = std::vector<unsigned char>(1 << 20);
+  std::vector<unsigned char> result_buffer = std::vector<unsigned char>(1 << 16);
+  Arena data_arena{data_buffer.data(), data_buffer.size()};
+  Arena scratch{scratch_buffer.data(), scratch_buffer.size()};
+  Arena result{result_buffer.data(), result_buffer.size()};
+  BinnedData binned;
+  FittedTree tree;
+
+  Status fit(const std::vector<float>& x, std::size_t cols, const std::vector<std::uint32_t>& cats,
+             const std::vector<float>& y, std::uint32_t n_classes, TreeOptions o = TreeOptions{},
+             const std::vector<float>& w = {}) {
+    const MatrixView<const float> view{x.data(), x.size() / cols, cols, cols};
+    EMBER_TRY(bin_data(view, Span<const std::uint32_t>(cats.data(), cats.size()), BinOptions{}, data_arena,
+                       &binned));
+    if (n_classes == 0) o.criterion = Criterion::squared_error;
+    return fit_decision_tree(binned, Span<const float>(y.data(), y.size()), n_classes,
+                             Span<const float>(w.data(), w.size()), o, scratch, result, &tree);
+  }
+
+  // The tree as a model file (binary or regression), run on one row.
+  std::vector<float> predict(const std::vector<std::uint32_t>& cats, const std::vector<float>& row,
+                             std::uint32_t n_classes) {
+    const auto bytes = ember::test::write_model([&](ModelWriter& w) {
+      const TreeSpec spec = tree.spec();
+      const float base[3] = {0, 0, 0};
+      const std::uint32_t outputs = n_classes == 0 ? 1 : n_classes;
+      w.schema(
+          {n_classes == 0 ? f::Task::regression : (n_classes == 2 ? f::Task::binary : f::Task::multiclass),
+           n_classes, Span<const std::uint32_t>(cats.data(), cats.size())});
+      w.trees({static_cast<std::uint32_t>(cats.size()), outputs, tree.leaf_width, f::Aggregation::sum,
+               f::Link::identity, Span<const float>(base, outputs), Span<const TreeSpec>(&spec, 1)});
+    });
+    REQUIRE(bytes.status == Status::ok);
+    Model m;
+    REQUIRE(load_model(bytes.data(), bytes.size, &m) == Status::ok);
+    std::vector<unsigned char> scratch_bytes_(scratch_bytes(m));
+    std::vector<float> out(m.n_outputs);
+    REQUIRE(ember::predict(m, Span<const float>(row.data(), row.size()),
+                           Span<unsigned char>(scratch_bytes_.data(), scratch_bytes_.size()), Output::raw,
+                           Span<float>(out.data(), out.size())) == Status::ok);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("binning: a bin per distinct value, quantiles beyond max_bins, missing and categories") {
+  std::vector<unsigned char> buffer(1 << 16);
+  Arena arena(buffer.data(), buffer.size());
+  const std::vector<float> x = {3, 0, 1, kNaN, 1, 2, 7, 5, 7, kNaN};  // two columns, five rows
+  const std::vector<std::uint32_t> cats = {0, 8};
+  BinnedData b;
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), 5, 2, 2}, Span<const std::uint32_t>(cats.data(), 2),
+                   BinOptions{}, arena, &b) == Status::ok);
+  // Column 0: 3, 1, 1, 7, 7 -> distinct 1, 3, 7 -> edges 3, 7; codes 1, 0, 0, 2, 2.
+  CHECK(b.features[0].n_bins == 3);
+  CHECK(b.features[0].edges[0] == 3.0f);
+  CHECK(b.features[0].edges[1] == 7.0f);
+  CHECK(std::vector<int>(b.column(0), b.column(0) + 5) == std::vector<int>{1, 0, 0, 2, 2});
+  // Column 1 is categorical with 8 codes: 0, NaN, 2, 5, NaN.
+  CHECK(b.features[1].categorical);
+  CHECK(std::vector<int>(b.column(1), b.column(1) + 5) ==
+        std::vector<int>{0, kMissingBin, 2, 5, kMissingBin});
+  // 1000 distinct values into 4 bins: edges at ranks 250, 500, 750.
+  std::vector<float> many(1000);
+  for (int i = 0; i < 1000; ++i) many[static_cast<std::size_t>(i)] = static_cast<float>(i);
+  const std::vector<std::uint32_t> numeric = {0};
+  BinOptions four;
+  four.max_bins = 4;
+  REQUIRE(bin_data(MatrixView<const float>{many.data(), 1000, 1, 1},
+                   Span<const std::uint32_t>(numeric.data(), 1), four, arena, &b) == Status::ok);
+  CHECK(b.features[0].n_bins == 4);
+  CHECK(b.features[0].edges[0] == 250.0f);
+  CHECK(b.features[0].edges[1] == 500.0f);
+  CHECK(b.features[0].edges[2] == 750.0f);
+  CHECK(b.column(0)[249] == 0);
+  CHECK(b.column(0)[250] == 1);
+  CHECK(b.column(0)[999] == 3);
+  four.max_bins = 1;
+  CHECK(bin_data(MatrixView<const float>{many.data(), 1000, 1, 1},
+                 Span<const std::uint32_t>(numeric.data(), 1), four, arena, &b) == Status::bad_value);
+}
+
+TEST_CASE("one exact split: classification and regression") {
+  SUBCASE("gini: x < 4 separates the classes; leaves are class shares") {
+    Fixture t;
+    REQUIRE(t.fit({1, 2, 3, 4, 5, 6}, 1, {0}, {0, 0, 0, 1, 1, 1}, 2) == Status::ok);
+    REQUIRE(t.tree.nodes.size() == 1);
+    CHECK(t.tree.nodes[0].feature == 0);
+    CHECK(t.tree.nodes[0].threshold == 4.0f);  // the lowest value of the right side
+    // Gini 0.5 at the root, 0 in both children: decrease 0.5.
+    CHECK(t.tree.total_decrease == doctest::Approx(0.5));
+    CHECK(t.predict({0}, {2.5f}, 2) == std::vector<float>{1.0f, 0.0f});
+    CHECK(t.predict({0}, {4.0f}, 2) == std::vector<float>{0.0f, 1.0f});
+  }
+  SUBCASE("squared error: leaves are the means on each side") {
+    Fixture t;
+    REQUIRE(t.fit({1, 2, 3, 10, 11, 12}, 1, {0}, {1, 2, 3, 7, 8, 9}, 0, [] {
+      TreeOptions o;
+      o.max_depth = 1;
+      return o;
+    }()) == Status::ok);
+    REQUIRE(t.tree.nodes.size() == 1);
+    CHECK(t.tree.nodes[0].threshold == 10.0f);
+    // Means 2 and 8; variance 9 + 2/3 before, 2/3 after: decrease 9.
+    CHECK(t.predict({0}, {0.0f}, 0)[0] == 2.0f);
+    CHECK(t.predict({0}, {100.0f}, 0)[0] == 8.0f);
+    CHECK(t.tree.total_decrease == doctest::Approx(9.0));
+  }
+}
+
+TEST_CASE("XOR needs two levels and gets them") {
+  Fixture t;
+  // (a, b) -> a xor b, each corner twice.
+  const std::vector<float> x = {0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1};
+  REQUIRE(t.fit(x, 2, {0, 0}, {0, 1, 1, 0, 0, 1, 1, 0}, 2) == Status::ok);
+  CHECK(t.tree.nodes.size() == 3);
+  CHECK(t.tree.depth == 2);
+  for (int a = 0; a < 2; ++a) {
+    for (int b = 0; b < 2; ++b) {
+      const auto p = t.predict({0, 0}, {static_cast<float>(a), static_cast<float>(b)}, 2);
+      CHECK(p[static_cast<std::size_t>(a ^ b)] == 1.0f);
+    }
+  }
+}
+
+TEST_CASE("missing values: the split learns where they go") {
+  Fixture t;
+  // x < 5 is class 0, x >= 5 class 1, and missing rows are class 1: NaN
+  // must go right.
+  REQUIRE(t.fit({1, 2, 3, 6, 7, kNaN, kNaN}, 1, {0}, {0, 0, 0, 1, 1, 1, 1}, 2) == Status::ok);
+  REQUIRE(t.tree.nodes.size() == 1);
+  CHECK_FALSE(t.tree.nodes[0].default_left);
+  CHECK(t.predict({0}, {kNaN}, 2)[1] == 1.0f);
+  Fixture u;  // and the other way round
+  REQUIRE(u.fit({1, 2, 3, 6, 7, kNaN, kNaN}, 1, {0}, {0, 0, 0, 1, 1, 0, 0}, 2) == Status::ok);
+  CHECK(u.tree.nodes[0].default_left);
+  CHECK(u.predict({0}, {kNaN}, 2)[0] == 1.0f);
+}
+
+TEST_CASE("categorical features split by a subset of categories") {
+  Fixture t;
+  // Colors 0..3; class 1 exactly for colors 1 and 3.
+  const std::vector<float> x = {0, 1, 2, 3, 0, 1, 2, 3, 1, 3};
+  const std::vector<float> y = {0, 1, 0, 1, 0, 1, 0, 1, 1, 1};
+  REQUIRE(t.fit(x, 1, {4}, y, 2) == Status::ok);
+  REQUIRE(t.tree.nodes.size() == 1);
+  const auto& cats = t.tree.nodes[0].categories;
+  REQUIRE(cats.size() == 2);
+  CHECK(cats[0] == 0);  // the class-0 colors go left
+  CHECK(cats[1] == 2);
+  for (std::uint32_t c = 0; c < 4; ++c) {
+    CHECK(t.predict({4}, {static_cast<float>(c)}, 2)[c % 2] == 1.0f);
+  }
+}
+
+TEST_CASE("stopping rules: max_depth, min_samples_leaf, max_leaf_nodes (best first)") {
+  // y = x on 0..7: a full tree has 8 leaves.
+  std::vector<float> x(8), y(8);
+  for (int i = 0; i < 8; ++i)
+    x[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] = static_cast<float>(i);
+  TreeOptions o;
+  Fixture full;
+  REQUIRE(full.fit(x, 1, {0}, y, 0, o) == Status::ok);
+  CHECK(full.tree.nodes.size() == 7);
+  o.max_depth = 2;
+  Fixture shallow;
+  REQUIRE(shallow.fit(x, 1, {0}, y, 0, o) == Status::ok);
+  CHECK(shallow.tree.nodes.size() == 3);
+  CHECK(shallow.tree.depth == 2);
+  o = TreeOptions{};
+  o.min_samples_leaf = 3;
+  Fixture leafy;
+  REQUIRE(leafy.fit(x, 1, {0}, y, 0, o) == Status::ok);
+  CHECK(leafy.tree.nodes.size() == 1);  // 8 rows: only a 4/4 split... then 4 rows cannot give 3 + 3
+  o = TreeOptions{};
+  o.max_leaf_nodes = 3;
+  Fixture budget;
+  REQUIRE(budget.fit(x, 1, {0}, y, 0, o) == Status::ok);
+  CHECK(budget.tree.nodes.size() == 2);
+  CHECK(budget.tree.leaf_values.size() == 3);
+}
+
+TEST_CASE("decision trees are deterministic and use no heap") {
+  std::vector<float> x, y;
+  Rng rng(5);
+  for (int i = 0; i < 300; ++i) {
+    for (int j = 0; j < 5; ++j) x.push_back(static_cast<float>(rng.normal()));
+    y.push_back(x[x.size() - 5] + x[x.size() - 3] > 0 ? 1.0f : 0.0f);
+  }
+  TreeOptions o;
+  o.max_features = 2;
+  o.seed = 11;
+  Fixture a, b;
+  const std::vector<std::uint32_t> numeric(5, 0u);
+  const std::vector<float> no_weights;
+  {
+    ember::test::HeapGuard guard;
+    REQUIRE(a.fit(x, 5, numeric, y, 2, o, no_weights) == Status::ok);
+    CHECK(guard.allocations() == 0);
+  }
+  REQUIRE(b.fit(x, 5, numeric, y, 2, o) == Status::ok);
+  REQUIRE(a.tree.nodes.size() == b.tree.nodes.size());
+  for (std::size_t i = 0; i < a.tree.nodes.size(); ++i) {
+    CHECK(a.tree.nodes[i].feature == b.tree.nodes[i].feature);
+    CHECK(a.tree.nodes[i].threshold == b.tree.nodes[i].threshold);
+    CHECK(a.tree.nodes[i].left == b.tree.nodes[i].left);
+  }
+  CHECK(a.scratch.used() == 0);  // every scratch byte given back
+}
+
+TEST_CASE("decision tree refusals") {
+  Fixture t;
+  CHECK(t.fit({1, 2}, 1, {0}, {0, 3}, 2) == Status::bad_index);
+  CHECK(t.fit({1, 2}, 1, {0}, {0, 1}, 2, [] {
+    TreeOptions o;
+    o.criterion = Criterion::squared_error;
+    return o;
+  }()) == Status::bad_value);
+  CHECK(t.fit({1, 2}, 1, {0}, {0, 1}, 2, TreeOptions{}, {0, 0}) == Status::empty_input);
+  CHECK(t.fit({1, 2}, 1, {0}, {kNaN, 1}, 0) == Status::bad_value);
+  CHECK(fit_decision_tree(t.binned, Span<const float>(), 2, {}, TreeOptions{}, t.scratch, t.scratch,
+                          &t.tree) == Status::invalid_argument);
+}
