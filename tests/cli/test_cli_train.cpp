@@ -123,9 +123,9 @@ TEST_CASE("train refuses the wrong model for the target, bad parameters and miss
   CHECK(contains(ratio.err, "l1_ratio applies only with penalty=elasticnet"));
   CHECK(run_ember("train " + data("iris.csv") + " --model logistic -o x.ember").exit_code == 2);
   CHECK(run_ember("train " + data("iris.csv") + " --target species --model logistic").exit_code == 2);
-  const auto model = run_ember("train " + data("iris.csv") + " --target species --model forest -o x.ember");
+  const auto model = run_ember("train " + data("iris.csv") + " --target species --model boosted -o x.ember");
   CHECK(model.exit_code == 2);
-  CHECK(contains(model.err, "--model must be linear or logistic, got 'forest'"));
+  CHECK(contains(model.err, "--model must be linear, logistic, tree or forest, got 'boosted'"));
   const auto target = run_ember("train " + data("iris.csv") + " --target specis --model logistic -o x.ember");
   CHECK(target.exit_code == 1);
   CHECK(contains(target.err, "unknown target column 'specis'; did you mean 'species'?"));

@@ -10,6 +10,7 @@
 #include "host/json_writer.h"
 #include "host/linear_trainer.h"
 #include "host/suggest.h"
+#include "host/tree_trainer.h"
 
 namespace ember::cli {
 
@@ -92,6 +93,154 @@ bool apply_params(const ParsedArgs& args, host::LinearTrainOptions* o, std::stri
   return true;
 }
 
+// Applies every --param KEY=VALUE for --model tree|forest.
+bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
+  const bool forest = o->kind == host::TreeKind::forest;
+  std::vector<std::string> keys = {"criterion",        "max_depth",      "min_samples_split",
+                                   "min_samples_leaf", "max_leaf_nodes", "min_impurity_decrease",
+                                   "max_features",     "max_bins"};
+  if (forest) {
+    keys.push_back("n_estimators");
+    keys.push_back("bootstrap");
+  }
+  for (const std::string& param : args.all("param")) {
+    const auto eq = param.find('=');
+    const std::string key = param.substr(0, eq), value = eq == std::string::npos ? "" : param.substr(eq + 1);
+    auto bad = [&](const std::string& expected) {
+      *error = "--param " + param + ": " + key + " must be " + expected;
+      return false;
+    };
+    if (eq == std::string::npos || key.empty()) {
+      *error = "--param takes KEY=VALUE, got '" + param + "'";
+      return false;
+    }
+    std::uint32_t count = 0;
+    double number = 0.0;
+    if (key == "criterion") {
+      if (value == "gini") {
+        o->tree.criterion = Criterion::gini;
+      } else if (value == "entropy") {
+        o->tree.criterion = Criterion::entropy;
+      } else if (value == "squared_error") {
+        o->tree.criterion = Criterion::squared_error;
+      } else {
+        return bad("gini, entropy or squared_error");
+      }
+      o->criterion_given = true;
+    } else if (key == "max_depth") {
+      if (value == "none") {
+        o->tree.max_depth = 0;
+      } else if (!parse_count(value, &count) || count > 127) {
+        return bad("a whole number in 1..127, or none");
+      } else {
+        o->tree.max_depth = count;
+      }
+    } else if (key == "min_samples_split") {
+      if (!parse_count(value, &count) || count < 2) return bad("a whole number >= 2");
+      o->tree.min_samples_split = count;
+    } else if (key == "min_samples_leaf") {
+      if (!parse_count(value, &count)) return bad("a whole number >= 1");
+      o->tree.min_samples_leaf = count;
+    } else if (key == "max_leaf_nodes") {
+      if (value == "none") {
+        o->tree.max_leaf_nodes = 0;
+      } else if (!parse_count(value, &count) || count < 2) {
+        return bad("a whole number >= 2, or none");
+      } else {
+        o->tree.max_leaf_nodes = count;
+      }
+    } else if (key == "min_impurity_decrease") {
+      if (!parse_double(value, &number) || number < 0.0) return bad("a number >= 0");
+      o->tree.min_impurity_decrease = number;
+    } else if (key == "max_features") {
+      o->max_features = 0;
+      o->max_features_fraction = 0.0;
+      o->max_features_sqrt = value == "sqrt";
+      o->max_features_log2 = value == "log2";
+      if (value == "sqrt" || value == "log2" || value == "all") {
+        if (value == "all") o->max_features_fraction = 1.0;
+      } else if (value.find('.') != std::string::npos) {
+        if (!parse_double(value, &number) || !(number > 0.0) || number > 1.0) {
+          return bad("sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1");
+        }
+        o->max_features_fraction = number;
+      } else if (!parse_count(value, &count)) {
+        return bad("sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1");
+      } else {
+        o->max_features = count;
+      }
+    } else if (key == "max_bins") {
+      if (!parse_count(value, &count) || count < 2 || count > kMaxBins)
+        return bad("a whole number in 2..255");
+      o->bins.max_bins = count;
+    } else if (forest && key == "n_estimators") {
+      if (!parse_count(value, &count)) return bad("a whole number >= 1");
+      o->n_estimators = count;
+    } else if (forest && key == "bootstrap") {
+      if (value != "true" && value != "false") return bad("true or false");
+      o->bootstrap = value == "true";
+    } else {
+      *error = "unknown parameter '" + key + "' for --model " + (forest ? "forest" : "tree");
+      const auto close = host::close_matches(key, keys);
+      if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
+      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
+                    std::uint64_t seed) {
+  host::TreeTrainOptions options;
+  options.kind = args.get("model") == "forest" ? host::TreeKind::forest : host::TreeKind::tree;
+  options.seed = seed;
+  std::string error_text;
+  if (!apply_tree_params(args, &options, &error_text)) {
+    std::fprintf(stderr, "ember train: %s\n", error_text.c_str());
+    return kExitUsage;
+  }
+  csv.target = args.get("target");
+  host::Table table;
+  host::Error error;
+  if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
+  host::TrainedTrees trained;
+  if (!host::train_tree_model(table, options, &trained, &error)) {
+    if (error.file.empty()) error.file = path;
+    return fail("train", error.to_string());
+  }
+  const std::string output = args.get("output");
+  const std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
+  if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
+  if (args.has("json")) {
+    host::JsonWriter j;
+    j.begin_object().key("model").value(trained.model_name);
+    j.key("rows").value(static_cast<std::uint64_t>(table.rows));
+    j.key("features").value(static_cast<std::uint64_t>(trained.feature_names.size()));
+    j.key("fit_seconds").value(trained.fit_seconds);
+    j.key("trees").value(static_cast<std::uint64_t>(trained.trees));
+    j.key("internal_nodes").value(static_cast<std::uint64_t>(trained.nodes));
+    j.key("leaves").value(static_cast<std::uint64_t>(trained.leaves));
+    j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
+    j.key("output").value(output).key("seed").value(seed);
+    j.key("feature_importance").begin_array();
+    for (std::size_t f = 0; f < trained.feature_names.size(); ++f) {
+      j.begin_object().key("feature").value(trained.feature_names[f]);
+      j.key("gain").value(trained.importance_gain[f]);
+      j.key("splits").value(static_cast<std::uint64_t>(trained.importance_splits[f])).end_object();
+    }
+    j.end_array().end_object();
+    std::printf("%s\n", j.str().c_str());
+  } else {
+    std::printf(
+        "trained %s on %zu rows, %zu features: %zu trees, %zu internal nodes, %zu leaves, fit %.3f s\n",
+        trained.model_name.c_str(), table.rows, trained.feature_names.size(), trained.trees, trained.nodes,
+        trained.leaves, trained.fit_seconds);
+    std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
+  }
+  return kExitOk;
+}
+
 int run_train(const ParsedArgs& args) {
   const std::string path = args.positional[0];
   auto usage = [](const std::string& message) {
@@ -104,21 +253,22 @@ int run_train(const ParsedArgs& args) {
   if (!args.has("target")) return usage("--target COL is required: the column to predict");
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
   const std::string model = args.get("model");
-  host::LinearTrainOptions options;
-  if (model == "linear") {
-    options.kind = host::LinearKind::linear;
-  } else if (model == "logistic") {
-    options.kind = host::LinearKind::logistic;
-  } else {
-    return usage("--model must be linear or logistic" +
-                 (model.empty() ? std::string() : ", got '" + model + "'"));
-  }
   std::uint64_t seed = 0;
   if (args.has("seed")) {
     const std::string s = args.get("seed");
     const auto r = std::from_chars(s.data(), s.data() + s.size(), seed);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size())
       return usage("--seed must be a whole number, got '" + s + "'");
+  }
+  if (model == "tree" || model == "forest") return run_train_trees(args, path, csv, seed);
+  host::LinearTrainOptions options;
+  if (model == "linear") {
+    options.kind = host::LinearKind::linear;
+  } else if (model == "logistic") {
+    options.kind = host::LinearKind::logistic;
+  } else {
+    return usage("--model must be linear, logistic, tree or forest" +
+                 (model.empty() ? std::string() : ", got '" + model + "'"));
   }
   if (!apply_params(args, &options, &error_text)) return usage(error_text);
   const bool needs_ratio =
@@ -181,7 +331,7 @@ Command train_command() {
   Command command;
   command.spec.name = "train";
   command.spec.summary = "Fit a model on a CSV file and write the model file (pipeline included).";
-  command.spec.usage = "DATA.csv --target COL --model linear|logistic -o MODEL.ember [options]";
+  command.spec.usage = "DATA.csv --target COL --model linear|logistic|tree|forest -o MODEL.ember [options]";
   command.spec.details =
       "The model file holds the whole pipeline, so raw rows go in on the device:\n"
       "impute (median / most frequent), one-hot encode categories (unknown ones become\n"
@@ -195,14 +345,22 @@ Command train_command() {
       "                  max_iter=100, tol=1e-4, class_weight=none|balanced,\n"
       "                  fit_intercept=true; two classes give one logistic output,\n"
       "                  more give multinomial (softmax)\n"
+      "--model tree      criterion=gini|entropy|squared_error (from the target),\n"
+      "                  max_depth=none, min_samples_split=2, min_samples_leaf=1,\n"
+      "                  max_leaf_nodes=none, min_impurity_decrease=0, max_features=all,\n"
+      "                  max_bins=255 (DecisionTreeClassifier/Regressor)\n"
+      "--model forest    the tree parameters, and n_estimators=100, bootstrap=true,\n"
+      "                  max_features=sqrt (classification) or all (regression)\n"
+      "                  (RandomForestClassifier/Regressor)\n"
+      "Trees read the raw columns: no scaling, no one-hot; missing values learn a\n"
+      "direction at each split, categories split natively (at most max_bins of them).\n"
       "\n"
-      "The linear solvers are deterministic: the same data and parameters give the same\n"
-      "model bytes on every platform.";
+      "The same data, parameters and --seed give the same model bytes on every platform.";
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
       {"target", "COL", "the column to predict"},
-      {"model", "NAME", "linear or logistic"},
+      {"model", "NAME", "linear, logistic, tree or forest"},
       {"param", "KEY=VALUE", "a model parameter (see above)", /*repeatable=*/true},
       {"seed", "N",
        "random seed for randomised trainers (the linear solvers are deterministic and ignore it)"},

@@ -9,6 +9,7 @@
 #include "ember/model_writer.h"
 #include "ember/predict.h"
 #include "host/heap_upstream.h"
+#include "host/model_build.h"
 
 namespace ember::host {
 
@@ -29,18 +30,8 @@ struct Recipe {
   std::uint32_t n_outputs = 1;
   f::Link link = f::Link::identity;
   std::vector<float> weights, intercepts;
-  std::vector<std::string> feature_names, classes;
-  std::vector<std::vector<std::string>> categories;
-  std::string target, model_name;
+  StandardMetadata metadata;
 };
-
-StringView view(const std::string& s) { return StringView{s.data(), s.size()}; }
-
-Status put_strings(ModelWriter& w, const std::string& key, const std::vector<std::string>& values) {
-  std::vector<StringView> views;
-  for (const auto& v : values) views.push_back(view(v));
-  return w.metadata_strings(view(key), Span<const StringView>(views.data(), views.size()));
-}
 
 template <class T>
 Span<const T> span_of(const std::vector<T>& v) {
@@ -55,33 +46,11 @@ Status fill_writer(ModelWriter& w, const Recipe& r) {
   if (categorical) EMBER_TRY(w.one_hot(span_of(r.n_categories), /*unknown_is_error=*/false));
   if (r.affine) EMBER_TRY(w.affine(span_of(r.offset), span_of(r.scale)));
   EMBER_TRY(w.linear({r.width, r.n_outputs, r.link, span_of(r.weights), span_of(r.intercepts)}));
-  EMBER_TRY(put_strings(w, "features", r.feature_names));
-  for (std::size_t j = 0; j < r.categories.size(); ++j) {
-    if (!r.categories[j].empty())
-      EMBER_TRY(put_strings(w, "categories." + std::to_string(j), r.categories[j]));
-  }
-  if (!r.classes.empty()) EMBER_TRY(put_strings(w, "classes", r.classes));
-  EMBER_TRY(w.metadata_string(view("target"), view(r.target)));
-  return w.metadata_string(view("model"), view(r.model_name));
+  return write_metadata(w, r.metadata);
 }
 
 bool write_recipe(const Recipe& r, TrainedModel* out, Error* error) {
-  ModelWriter measure{Span<unsigned char>()};
-  Status s = fill_writer(measure, r);
-  std::size_t size = 0;
-  if (s == Status::ok) s = measure.finish(&size);
-  if (s == Status::ok) {
-    out->storage.assign((size + 7) / 8, 0);
-    ModelWriter writer{Span<unsigned char>(reinterpret_cast<unsigned char*>(out->storage.data()), size)};
-    s = fill_writer(writer, r);
-    if (s == Status::ok) s = writer.finish(&out->size);
-  }
-  if (s != Status::ok) {
-    *error = Error{"", 0, 0,
-                   std::string("cannot write the model: ") + status_name(s) + ": " + status_description(s)};
-    return false;
-  }
-  return true;
+  return build_model([&](ModelWriter& w) { return fill_writer(w, r); }, &out->storage, &out->size, error);
 }
 
 // The pipeline of `r` applied to every raw row: n x r.width.
@@ -187,10 +156,10 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
   std::vector<float> raw(n * f_in);
   for (std::size_t k = 0; k < f_in; ++k) {
     const Column& c = table.columns[features[k]];
-    r.feature_names.push_back(c.name);
+    r.metadata.feature_names.push_back(c.name);
     const bool categorical = c.type == ColumnType::categorical && !c.labels.empty();
     r.n_categories.push_back(categorical ? static_cast<std::uint32_t>(c.labels.size()) : 0u);
-    r.categories.push_back(categorical ? c.labels : std::vector<std::string>{});
+    r.metadata.categories.push_back(categorical ? c.labels : std::vector<std::string>{});
     if (categorical) {
       // Most frequent code; the smallest on ties, as scikit-learn.
       std::vector<std::size_t> counts(c.labels.size());
@@ -218,14 +187,14 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
     }
   }
   r.width = static_cast<std::uint32_t>(numeric_column.size());
-  r.target = target.name;
-  r.model_name = model_name(options);
+  r.metadata.target = target.name;
+  r.metadata.model_name = model_name(options);
   if (logistic) {
     r.n_classes = static_cast<std::uint32_t>(target.labels.size());
     r.task = r.n_classes == 2 ? f::Task::binary : f::Task::multiclass;
     r.n_outputs = logistic_outputs(r.n_classes);
     r.link = r.n_classes == 2 ? f::Link::logistic : f::Link::softmax;
-    r.classes = target.labels;
+    r.metadata.classes = target.labels;
   }
   r.weights.assign(std::size_t{r.n_outputs} * r.width, 0.0f);
   r.intercepts.assign(r.n_outputs, 0.0f);
@@ -287,7 +256,7 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
     return false;
   }
   out->model_features = w;
-  out->model_name = r.model_name;
+  out->model_name = r.metadata.model_name;
   return write_recipe(r, out, error);
 }
 

@@ -1,0 +1,51 @@
+// Trains a decision tree or a random forest on a table and writes it as a
+// model file. Trees need no scaling or one-hot encoding: the model reads
+// the raw columns, missing values and categories included.
+#ifndef EMBER_HOST_TREE_TRAINER_H
+#define EMBER_HOST_TREE_TRAINER_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ember/binning.h"
+#include "ember/decision_tree.h"
+#include "host/error.h"
+#include "host/table.h"
+
+namespace ember::host {
+
+enum class TreeKind { tree, forest };
+
+struct TreeTrainOptions {
+  TreeKind kind = TreeKind::tree;
+  TreeOptions tree;  // criterion is set from the target unless given
+  bool criterion_given = false;
+  BinOptions bins;
+  std::uint32_t n_estimators = 100;  // forest
+  bool bootstrap = true;             // forest: rows drawn with replacement
+  // max_features for a forest: 0 = scikit-learn's default ("sqrt" for
+  // classification, all features for regression); otherwise as given.
+  std::uint32_t max_features = 0;
+  double max_features_fraction = 0.0;  // > 0: this fraction of the features
+  bool max_features_log2 = false;
+  bool max_features_sqrt = false;
+  std::uint64_t seed = 0;
+};
+
+struct TrainedTrees {
+  std::vector<std::uint64_t> storage;  // the model file, 8-byte aligned
+  std::size_t size = 0;
+  double fit_seconds = 0.0;
+  std::size_t trees = 0, leaves = 0, nodes = 0;
+  std::vector<std::string> feature_names;
+  std::vector<double> importance_gain;  // normalised to sum 1 (0s when no split)
+  std::vector<std::uint32_t> importance_splits;
+  std::string model_name;  // "tree" or "forest"
+};
+
+bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error);
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_TREE_TRAINER_H
