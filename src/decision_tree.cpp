@@ -240,6 +240,9 @@ void Builder::leaf_value(const Open& node, float* out) const {
 
 Status Builder::run(Arena& scratch, Arena& result, FittedTree* out, Importance* importance) {
   const std::size_t n = data_.n_rows, d = data_.n_features;
+  // Row indices are u32: more than 2^32 rows is refused (the double shift
+  // keeps this well-defined, and quiet, where size_t has 32 bits).
+  if (n > 0 && ((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
   EMBER_TRY(scratch.allocate_array(n, &rows_));
   std::size_t n_pos = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -249,7 +252,6 @@ Status Builder::run(Arena& scratch, Arena& result, FittedTree* out, Importance* 
     }
   }
   if (n_pos == 0) return Status::empty_input;
-  if (n_pos > 0xFFFFFFFFull) return Status::size_overflow;
   EMBER_TRY(scratch.allocate_array(kSlots * width_, &hist_));
   EMBER_TRY(scratch.allocate_array(kSlots, &counts_));
   EMBER_TRY(scratch.allocate_array(width_, &node_totals_));
