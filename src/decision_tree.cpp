@@ -149,8 +149,9 @@ void Builder::find_split(Open* node) {
     const FeatureBins& fb = data_.features[j];
     if (fb.n_bins < 2 && !fb.categorical) continue;
     const std::uint32_t nb = fb.n_bins;
-    std::fill(hist_.data(), hist_.data() + kSlots * wd, 0.0);
-    std::fill(counts_.data(), counts_.data() + kSlots, 0u);
+    // Only the feature's bins and the missing slot (at nb) are used.
+    std::fill(hist_.data(), hist_.data() + (std::size_t{nb} + 1) * wd, 0.0);
+    std::fill(counts_.data(), counts_.data() + nb + 1, 0u);
     const std::uint8_t* codes = data_.column(j);
     for (std::uint32_t r = node->begin; r < node->end; ++r) {
       const std::uint32_t row = rows_[r];
@@ -163,7 +164,11 @@ void Builder::find_split(Open* node) {
     std::uint8_t order[kSlots];
     std::uint32_t n_order = 0;
     if (!fb.categorical) {
-      for (std::uint32_t b = 0; b < nb; ++b) order[n_order++] = static_cast<std::uint8_t>(b);
+      // Occupied bins only: a split between two of them is the same
+      // partition wherever it falls among the empty ones.
+      for (std::uint32_t b = 0; b < nb; ++b) {
+        if (counts_[b] > 0) order[n_order++] = static_cast<std::uint8_t>(b);
+      }
     } else {
       std::size_t major = 0;  // the node's most frequent class
       for (std::size_t c = 1; c < k_; ++c) major = t[c] > t[major] ? c : major;
