@@ -194,10 +194,13 @@ void Builder::find_split(Open* node) {
     const std::uint32_t miss_count = counts_[nb];
     std::fill(left_.data(), left_.data() + wd, 0.0);
     std::uint32_t left_count = 0;
+    // Extra trees: one boundary per feature, drawn at random.
+    const std::uint32_t only = o_.random_splits ? static_cast<std::uint32_t>(rng_.below(n_order - 1)) : 0u;
     for (std::uint32_t p = 0; p + 1 < n_order; ++p) {
       const double* h = hist_.data() + std::size_t{order[p]} * wd;
       for (std::size_t c = 0; c < wd; ++c) left_[c] += h[c];
       left_count += counts_[order[p]];
+      if (o_.random_splits && p != only) continue;
       for (int missing_left = 0; missing_left < 2; ++missing_left) {
         if (missing_left == 1 && miss_count == 0) break;
         const std::uint32_t lc = left_count + (missing_left ? miss_count : 0u);

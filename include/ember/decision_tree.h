@@ -43,6 +43,11 @@ struct TreeOptions {
   std::uint32_t max_leaf_nodes = 0;     // 0: no limit; else best-first growth
   double min_impurity_decrease = 0.0;
   std::uint32_t max_features = 0;  // features tried per split; 0 = all
+  // Extremely randomised trees: each feature tried offers one split, at a
+  // boundary drawn uniformly between the bins the node occupies (scikit-
+  // learn's ExtraTrees draw a threshold uniformly between the node's minimum
+  // and maximum value instead), and the best of those is taken.
+  bool random_splits = false;
   std::uint64_t seed = 0;
 };
 

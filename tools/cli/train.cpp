@@ -95,7 +95,7 @@ bool apply_params(const ParsedArgs& args, host::LinearTrainOptions* o, std::stri
 
 // Applies every --param KEY=VALUE for --model tree|forest.
 bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
-  const bool forest = o->kind == host::TreeKind::forest;
+  const bool forest = o->kind != host::TreeKind::tree;
   std::vector<std::string> keys = {"criterion",        "max_depth",      "min_samples_split",
                                    "min_samples_leaf", "max_leaf_nodes", "min_impurity_decrease",
                                    "max_features",     "max_bins"};
@@ -180,7 +180,7 @@ bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::s
       if (value != "true" && value != "false") return bad("true or false");
       o->bootstrap = value == "true";
     } else {
-      *error = "unknown parameter '" + key + "' for --model " + (forest ? "forest" : "tree");
+      *error = "unknown parameter '" + key + "' for --model " + args.get("model");
       const auto close = host::close_matches(key, keys);
       if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
       *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
@@ -193,7 +193,11 @@ bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::s
 int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
                     std::uint64_t seed) {
   host::TreeTrainOptions options;
-  options.kind = args.get("model") == "forest" ? host::TreeKind::forest : host::TreeKind::tree;
+  const std::string model = args.get("model");
+  options.kind = model == "forest"        ? host::TreeKind::forest
+                 : model == "extra_trees" ? host::TreeKind::extra_trees
+                                          : host::TreeKind::tree;
+  options.bootstrap = options.kind == host::TreeKind::forest;  // scikit-learn's defaults
   options.seed = seed;
   std::string error_text;
   if (!apply_tree_params(args, &options, &error_text)) {
@@ -260,14 +264,15 @@ int run_train(const ParsedArgs& args) {
     if (r.ec != std::errc() || r.ptr != s.data() + s.size())
       return usage("--seed must be a whole number, got '" + s + "'");
   }
-  if (model == "tree" || model == "forest") return run_train_trees(args, path, csv, seed);
+  if (model == "tree" || model == "forest" || model == "extra_trees")
+    return run_train_trees(args, path, csv, seed);
   host::LinearTrainOptions options;
   if (model == "linear") {
     options.kind = host::LinearKind::linear;
   } else if (model == "logistic") {
     options.kind = host::LinearKind::logistic;
   } else {
-    return usage("--model must be linear, logistic, tree or forest" +
+    return usage("--model must be linear, logistic, tree, forest or extra_trees" +
                  (model.empty() ? std::string() : ", got '" + model + "'"));
   }
   if (!apply_params(args, &options, &error_text)) return usage(error_text);
@@ -352,6 +357,8 @@ Command train_command() {
       "--model forest    the tree parameters, and n_estimators=100, bootstrap=true,\n"
       "                  max_features=sqrt (classification) or all (regression)\n"
       "                  (RandomForestClassifier/Regressor)\n"
+      "--model extra_trees  as forest, with random split points and bootstrap=false\n"
+      "                  (ExtraTreesClassifier/Regressor)\n"
       "Trees read the raw columns: no scaling, no one-hot; missing values learn a\n"
       "direction at each split, categories split natively (at most max_bins of them).\n"
       "\n"
@@ -360,7 +367,7 @@ Command train_command() {
   command.spec.max_positional = 1;
   command.spec.options = {
       {"target", "COL", "the column to predict"},
-      {"model", "NAME", "linear, logistic, tree or forest"},
+      {"model", "NAME", "linear, logistic, tree, forest or extra_trees"},
       {"param", "KEY=VALUE", "a model parameter (see above)", /*repeatable=*/true},
       {"seed", "N",
        "random seed for randomised trainers (the linear solvers are deterministic and ignore it)"},

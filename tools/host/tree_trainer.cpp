@@ -23,7 +23,7 @@ std::uint32_t forest_max_features(const TreeTrainOptions& o, std::size_t d, bool
     m = std::floor(o.max_features_fraction * static_cast<double>(d));
   } else if (o.max_features_log2) {
     m = std::floor(std::log2(static_cast<double>(d)));
-  } else if (o.max_features_sqrt || (o.kind == TreeKind::forest && classification)) {
+  } else if (o.max_features_sqrt || (o.kind != TreeKind::tree && classification)) {
     m = std::floor(std::sqrt(static_cast<double>(d)));
   } else {
     return 0;  // every feature
@@ -107,7 +107,9 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   const std::uint32_t n_classes = classification ? static_cast<std::uint32_t>(target.labels.size()) : 0u;
   meta.target = target.name;
   meta.classes = classification ? target.labels : std::vector<std::string>{};
-  meta.model_name = options.kind == TreeKind::forest ? "forest" : "tree";
+  meta.model_name = options.kind == TreeKind::forest        ? "forest"
+                    : options.kind == TreeKind::extra_trees ? "extra_trees"
+                                                            : "tree";
 
   const auto start = std::chrono::steady_clock::now();
   Arena data_arena(nullptr, 0, heap_upstream());
@@ -125,7 +127,9 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   std::vector<double> gain(d, 0.0);
   std::vector<std::uint32_t> splits(d, 0);
   Importance importance{Span<double>(gain.data(), d), Span<std::uint32_t>(splits.data(), d)};
-  const std::size_t n_trees = options.kind == TreeKind::forest ? options.n_estimators : 1;
+  const bool ensemble = options.kind != TreeKind::tree;
+  const std::size_t n_trees = ensemble ? options.n_estimators : 1;
+  tree.random_splits = options.kind == TreeKind::extra_trees;
   std::vector<FittedTree> fitted(n_trees);
   std::vector<float> weights;
   Rng rng(options.seed);
@@ -133,7 +137,7 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   for (std::size_t t = 0; t < n_trees && s == Status::ok; ++t) {
     TreeOptions o = tree;
     o.seed = rng.next_u64();
-    if (options.kind == TreeKind::forest && options.bootstrap) {
+    if (ensemble && options.bootstrap) {
       // n draws with replacement, as counts.
       weights.assign(n, 0.0f);
       for (std::size_t i = 0; i < n; ++i) weights[static_cast<std::size_t>(rng.below64(n))] += 1.0f;

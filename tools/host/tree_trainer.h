@@ -15,7 +15,7 @@
 
 namespace ember::host {
 
-enum class TreeKind { tree, forest };
+enum class TreeKind { tree, forest, extra_trees };
 
 struct TreeTrainOptions {
   TreeKind kind = TreeKind::tree;
@@ -23,7 +23,7 @@ struct TreeTrainOptions {
   bool criterion_given = false;
   BinOptions bins;
   std::uint32_t n_estimators = 100;  // forest
-  bool bootstrap = true;             // forest: rows drawn with replacement
+  bool bootstrap = true;             // forest: rows drawn with replacement (extra_trees: false)
   // max_features for a forest: 0 = scikit-learn's default ("sqrt" for
   // classification, all features for regression); otherwise as given.
   std::uint32_t max_features = 0;
