@@ -125,7 +125,7 @@ TEST_CASE("train refuses the wrong model for the target, bad parameters and miss
   CHECK(run_ember("train " + data("iris.csv") + " --target species --model logistic").exit_code == 2);
   const auto model = run_ember("train " + data("iris.csv") + " --target species --model boosted -o x.ember");
   CHECK(model.exit_code == 2);
-  CHECK(contains(model.err, "--model must be linear, logistic, tree, forest or extra_trees, got 'boosted'"));
+  CHECK(contains(model.err, "--model must be linear, logistic, tree, forest, extra_trees or gbdt, got 'boosted'"));
   const auto target = run_ember("train " + data("iris.csv") + " --target specis --model logistic -o x.ember");
   CHECK(target.exit_code == 1);
   CHECK(contains(target.err, "unknown target column 'specis'; did you mean 'species'?"));

@@ -105,6 +105,35 @@ TEST_CASE("extra trees match scikit-learn's held-out quality (within noise)") {
   CHECK(json_number(r.out, "r2") >= 0.3709 - 0.05);
 }
 
+TEST_CASE("gradient boosting matches scikit-learn's HistGradientBoosting on held-out data") {
+  // scikit-learn 1.2.1 HistGradientBoosting*(random_state=0) on the same split:
+  //   breast_cancer accuracy 0.9577 auc 0.9908; wine accuracy 0.9545 auc 0.9993;
+  //   diabetes r2 0.3345 (tests/data/reference/cli_trees_reference.py).
+  split("breast_cancer.csv", "bc");
+  split("wine.csv", "wine");
+  split("diabetes.csv", "diabetes");
+  REQUIRE(run_ember("train bc_train.csv --target diagnosis --model gbdt -o bc_gbdt.ember").exit_code == 0);
+  const auto b = run_ember("eval bc_gbdt.ember bc_test.csv --json");
+  CHECK(json_number(b.out, "accuracy") >= 0.9577 - 0.02);
+  CHECK(json_number(b.out, "auc") >= 0.9908 - 0.005);
+  REQUIRE(run_ember("train wine_train.csv --target cultivar --model gbdt -o wine_gbdt.ember").exit_code == 0);
+  const auto w = run_ember("eval wine_gbdt.ember wine_test.csv --json");
+  CHECK(json_number(w.out, "accuracy") >= 0.9545 - 0.03);
+  CHECK(json_number(w.out, "auc_ovr_macro") >= 0.9993 - 0.005);
+  REQUIRE(run_ember("train diabetes_train.csv --target progression --model gbdt -o diabetes_gbdt.ember")
+              .exit_code == 0);
+  const auto r = run_ember("eval diabetes_gbdt.ember diabetes_test.csv --json");
+  CHECK(json_number(r.out, "r2") >= 0.3345 - 0.03);
+  // Same data, same bytes.
+  REQUIRE(run_ember("train bc_train.csv --target diagnosis --model gbdt -o bc_gbdt2.ember").exit_code == 0);
+  CHECK(read_text("bc_gbdt.ember") == read_text("bc_gbdt2.ember"));
+  const auto typo =
+      run_ember("train bc_train.csv --target diagnosis --model gbdt --param learning_rat=0.3 -o x.ember");
+  CHECK(typo.exit_code == 2);
+  CHECK(
+      contains(typo.err, "unknown parameter 'learning_rat' for --model gbdt; did you mean 'learning_rate'?"));
+}
+
 TEST_CASE("forests: the same seed gives the same bytes; importances sum to 1") {
   const std::string args =
       "train " + data("penguins.csv") + " --target species --model forest --param n_estimators=20";

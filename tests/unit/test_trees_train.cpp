@@ -9,6 +9,7 @@
 #include "ember/arena.h"
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
+#include "ember/gbdt.h"
 #include "ember/model.h"
 #include "ember/predict.h"
 #include "ember/rng.h"
@@ -247,4 +248,52 @@ TEST_CASE("decision tree refusals") {
   CHECK(t.fit({1, 2}, 1, {0}, {kNaN, 1}, 0) == Status::bad_value);
   CHECK(fit_decision_tree(t.binned, Span<const float>(), 2, {}, TreeOptions{}, t.scratch, t.scratch,
                           &t.tree) == Status::invalid_argument);
+}
+
+TEST_CASE("gradient boosting: a stump worked out by hand") {
+  // x = 1, 2, 3, 10, 11, 12 with y = 1, 1, 1, 5, 5, 5. The base score is the
+  // mean, 3; the gradients F - y are 2, 2, 2, -2, -2, -2 with hessians 1.
+  // Split at x < 10: G_L = 6, H_L = 3, so with lambda the left leaf is
+  // -6 / (3 + lambda) and the right one +6 / (3 + lambda).
+  Fixture t;
+  const std::vector<float> x = {1, 2, 3, 10, 11, 12}, y = {1, 1, 1, 5, 5, 5};
+  const std::vector<std::uint32_t> cats = {0};
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), 6, 1, 1}, Span<const std::uint32_t>(cats.data(), 1),
+                   BinOptions{}, t.data_arena, &t.binned) == Status::ok);
+  for (double lambda : {0.0, 1.0}) {
+    GbdtOptions o;
+    o.objective = GbdtObjective::squared_error;
+    o.n_estimators = 1;
+    o.learning_rate = 1.0;
+    o.max_depth = 1;
+    o.lambda_l2 = lambda;
+    o.min_child_weight = 0.0;
+    GbdtModel m;
+    std::vector<double> gain(1);
+    std::vector<std::uint32_t> splits(1);
+    Importance imp{Span<double>(gain.data(), 1), Span<std::uint32_t>(splits.data(), 1)};
+    REQUIRE(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m, &imp) ==
+            Status::ok);
+    CHECK(m.base_score[0] == 3.0f);
+    REQUIRE(m.trees.size() == 1);
+    REQUIRE(m.trees[0].nodes.size() == 1);
+    CHECK(m.trees[0].nodes[0].threshold == 10.0f);
+    CHECK(m.trees[0].leaf_values[0] == doctest::Approx(-6.0 / (3.0 + lambda)));
+    CHECK(m.trees[0].leaf_values[1] == doctest::Approx(6.0 / (3.0 + lambda)));
+    // gain = 1/2 (36 / (3 + lambda) + 36 / (3 + lambda) - 0)
+    CHECK(gain[0] == doctest::Approx(36.0 / (3.0 + lambda)));
+    CHECK(splits[0] == 1);
+  }
+  // Binary: the base score is the log-odds of the positive share, 2 of 6.
+  const std::vector<float> labels = {0, 0, 0, 0, 1, 1};
+  GbdtOptions o;
+  o.n_estimators = 3;
+  GbdtModel m;
+  REQUIRE(fit_gbdt(t.binned, Span<const float>(labels.data(), 6), 2, {}, o, t.scratch, t.result, &m) ==
+          Status::ok);
+  CHECK(m.base_score[0] == doctest::Approx(std::log(0.5)));
+  CHECK(m.trees.size() == 3);
+  CHECK(fit_gbdt(t.binned, Span<const float>(labels.data(), 6), 3, {}, o, t.scratch, t.result, &m) ==
+        Status::bad_value);
+  CHECK(t.scratch.used() == 0);
 }

@@ -94,6 +94,78 @@ bool apply_params(const ParsedArgs& args, host::LinearTrainOptions* o, std::stri
 }
 
 // Applies every --param KEY=VALUE for --model tree|forest.
+// Applies every --param KEY=VALUE for --model gbdt (scikit-learn's
+// HistGradientBoosting names where they exist, XGBoost's otherwise).
+bool apply_gbdt_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
+  const std::vector<std::string> keys = {
+      "n_estimators",      "learning_rate",     "max_depth",      "max_leaf_nodes",   "max_bins",
+      "l2_regularization", "l1_regularization", "min_split_gain", "min_child_weight", "min_samples_leaf"};
+  GbdtOptions& g = o->gbdt;
+  for (const std::string& param : args.all("param")) {
+    const auto eq = param.find('=');
+    const std::string key = param.substr(0, eq), value = eq == std::string::npos ? "" : param.substr(eq + 1);
+    auto bad = [&](const std::string& expected) {
+      *error = "--param " + param + ": " + key + " must be " + expected;
+      return false;
+    };
+    if (eq == std::string::npos || key.empty()) {
+      *error = "--param takes KEY=VALUE, got '" + param + "'";
+      return false;
+    }
+    std::uint32_t count = 0;
+    double number = 0.0;
+    if (key == "n_estimators") {
+      if (!parse_count(value, &count)) return bad("a whole number >= 1");
+      g.n_estimators = count;
+    } else if (key == "learning_rate") {
+      if (!parse_double(value, &number) || !(number > 0.0)) return bad("a number > 0");
+      g.learning_rate = number;
+    } else if (key == "max_depth") {
+      if (value == "none") {
+        g.max_depth = 0;
+      } else if (!parse_count(value, &count) || count > 127) {
+        return bad("a whole number in 1..127, or none");
+      } else {
+        g.max_depth = count;
+      }
+    } else if (key == "max_leaf_nodes") {
+      if (value == "none") {
+        g.max_leaves = 0;
+      } else if (!parse_count(value, &count) || count < 2) {
+        return bad("a whole number >= 2, or none");
+      } else {
+        g.max_leaves = count;
+      }
+    } else if (key == "max_bins") {
+      if (!parse_count(value, &count) || count < 2 || count > kMaxBins)
+        return bad("a whole number in 2..255");
+      o->bins.max_bins = count;
+    } else if (key == "l2_regularization" || key == "l1_regularization" || key == "min_split_gain" ||
+               key == "min_child_weight") {
+      if (!parse_double(value, &number) || number < 0.0) return bad("a number >= 0");
+      double& target = key == "l2_regularization"   ? g.lambda_l2
+                       : key == "l1_regularization" ? g.lambda_l1
+                       : key == "min_split_gain"    ? g.min_split_gain
+                                                    : g.min_child_weight;
+      target = number;
+    } else if (key == "min_samples_leaf") {
+      if (!parse_count(value, &count)) return bad("a whole number >= 1");
+      g.min_data_in_leaf = count;
+    } else {
+      *error = "unknown parameter '" + key + "' for --model gbdt";
+      const auto close = host::close_matches(key, keys);
+      if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
+      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
+      return false;
+    }
+  }
+  if (g.max_depth == 0 && g.max_leaves == 0) {
+    *error = "--param max_depth=none needs --param max_leaf_nodes=N (leaf-wise growth) to bound the trees";
+    return false;
+  }
+  return true;
+}
+
 bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
   const bool forest = o->kind != host::TreeKind::tree;
   std::vector<std::string> keys = {"criterion",        "max_depth",      "min_samples_split",
@@ -196,11 +268,16 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   const std::string model = args.get("model");
   options.kind = model == "forest"        ? host::TreeKind::forest
                  : model == "extra_trees" ? host::TreeKind::extra_trees
+                 : model == "gbdt"        ? host::TreeKind::gbdt
                                           : host::TreeKind::tree;
   options.bootstrap = options.kind == host::TreeKind::forest;  // scikit-learn's defaults
+  options.gbdt.min_data_in_leaf = 20;                          // HistGradientBoosting's default
   options.seed = seed;
   std::string error_text;
-  if (!apply_tree_params(args, &options, &error_text)) {
+  const bool params_ok = options.kind == host::TreeKind::gbdt
+                             ? apply_gbdt_params(args, &options, &error_text)
+                             : apply_tree_params(args, &options, &error_text);
+  if (!params_ok) {
     std::fprintf(stderr, "ember train: %s\n", error_text.c_str());
     return kExitUsage;
   }
@@ -264,15 +341,16 @@ int run_train(const ParsedArgs& args) {
     if (r.ec != std::errc() || r.ptr != s.data() + s.size())
       return usage("--seed must be a whole number, got '" + s + "'");
   }
-  if (model == "tree" || model == "forest" || model == "extra_trees")
+  if (model == "tree" || model == "forest" || model == "extra_trees" || model == "gbdt") {
     return run_train_trees(args, path, csv, seed);
+  }
   host::LinearTrainOptions options;
   if (model == "linear") {
     options.kind = host::LinearKind::linear;
   } else if (model == "logistic") {
     options.kind = host::LinearKind::logistic;
   } else {
-    return usage("--model must be linear, logistic, tree, forest or extra_trees" +
+    return usage("--model must be linear, logistic, tree, forest, extra_trees or gbdt" +
                  (model.empty() ? std::string() : ", got '" + model + "'"));
   }
   if (!apply_params(args, &options, &error_text)) return usage(error_text);
@@ -359,6 +437,11 @@ Command train_command() {
       "                  (RandomForestClassifier/Regressor)\n"
       "--model extra_trees  as forest, with random split points and bootstrap=false\n"
       "                  (ExtraTreesClassifier/Regressor)\n"
+      "--model gbdt      histogram gradient boosting: n_estimators=100, learning_rate=0.1,\n"
+      "                  max_depth=6, max_leaf_nodes=none (set it for leaf-wise growth),\n"
+      "                  l2_regularization=1, l1_regularization=0, min_split_gain=0,\n"
+      "                  min_child_weight=1, min_samples_leaf=20, max_bins=255; squared error,\n"
+      "                  binary log loss or softmax from the target\n"
       "Trees read the raw columns: no scaling, no one-hot; missing values learn a\n"
       "direction at each split, categories split natively (at most max_bins of them).\n"
       "\n"
@@ -367,7 +450,7 @@ Command train_command() {
   command.spec.max_positional = 1;
   command.spec.options = {
       {"target", "COL", "the column to predict"},
-      {"model", "NAME", "linear, logistic, tree, forest or extra_trees"},
+      {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
       {"param", "KEY=VALUE", "a model parameter (see above)", /*repeatable=*/true},
       {"seed", "N",
        "random seed for randomised trainers (the linear solvers are deterministic and ignore it)"},

@@ -34,6 +34,12 @@ std::uint32_t forest_max_features(const TreeTrainOptions& o, std::size_t d, bool
 
 }  // namespace
 
+bool train_forest(const TreeTrainOptions& options, TreeOptions tree, const BinnedData& binned,
+                  const std::vector<float>& y, std::uint32_t n_classes, bool classification, std::size_t d,
+                  const std::vector<std::uint32_t>& n_categories, const StandardMetadata& meta,
+                  Arena& scratch, Arena& result, Importance& importance,
+                  std::chrono::steady_clock::time_point start, TrainedTrees* out, Error* error);
+
 bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error) {
   if (table.target < 0) {
     *error = Error{"", 0, 0, "no target column: choose one with --target"};
@@ -109,6 +115,7 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   meta.classes = classification ? target.labels : std::vector<std::string>{};
   meta.model_name = options.kind == TreeKind::forest        ? "forest"
                     : options.kind == TreeKind::extra_trees ? "extra_trees"
+                    : options.kind == TreeKind::gbdt        ? "gbdt"
                                                             : "tree";
 
   const auto start = std::chrono::steady_clock::now();
@@ -127,6 +134,64 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   std::vector<double> gain(d, 0.0);
   std::vector<std::uint32_t> splits(d, 0);
   Importance importance{Span<double>(gain.data(), d), Span<std::uint32_t>(splits.data(), d)};
+  if (options.kind == TreeKind::gbdt) {
+    GbdtOptions go = options.gbdt;
+    go.objective = !classification  ? GbdtObjective::squared_error
+                   : n_classes == 2 ? GbdtObjective::binary_logloss
+                                    : GbdtObjective::softmax;
+    GbdtModel gm;
+    s = fit_gbdt(binned, Span<const float>(y.data(), n), n_classes, {}, go, scratch, result, &gm,
+                 &importance);
+    out->fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (s != Status::ok) {
+      *error =
+          Error{"", 0, 0, std::string("fitting failed: ") + status_name(s) + ": " + status_description(s)};
+      return false;
+    }
+    std::vector<TreeSpec> specs;
+    out->trees = gm.trees.size();
+    out->nodes = out->leaves = 0;
+    for (std::size_t t = 0; t < gm.trees.size(); ++t) {
+      specs.push_back(gm.trees[t].spec(gm.output[t]));
+      out->nodes += gm.trees[t].nodes.size();
+      out->leaves += gm.trees[t].leaf_values.size();
+    }
+    const f::Task task =
+        !classification ? f::Task::regression : (n_classes == 2 ? f::Task::binary : f::Task::multiclass);
+    const f::Link link =
+        !classification ? f::Link::identity : (n_classes == 2 ? f::Link::logistic : f::Link::softmax);
+    const bool ok = build_model(
+        [&](ModelWriter& w) {
+          EMBER_TRY(w.schema(
+              {task, n_classes, Span<const std::uint32_t>(n_categories.data(), n_categories.size())}));
+          EMBER_TRY(w.trees({static_cast<std::uint32_t>(d), gm.outputs, 1, f::Aggregation::sum, link,
+                             Span<const float>(gm.base_score.data(), gm.base_score.size()),
+                             Span<const TreeSpec>(specs.data(), specs.size())}));
+          return write_metadata(w, meta);
+        },
+        &out->storage, &out->size, error);
+    if (!ok) return false;
+  } else if (!train_forest(options, tree, binned, y, n_classes, classification, d, n_categories, meta,
+                           scratch, result, importance, start, out, error)) {
+    return false;
+  }
+  double total = 0.0;
+  for (double g : gain) total += g;
+  out->importance_gain.resize(d);
+  for (std::size_t j = 0; j < d; ++j) out->importance_gain[j] = total > 0.0 ? gain[j] / total : 0.0;
+  out->importance_splits = splits;
+  out->feature_names = meta.feature_names;
+  out->model_name = meta.model_name;
+  return true;
+}
+
+bool train_forest(const TreeTrainOptions& options, TreeOptions tree, const BinnedData& binned,
+                  const std::vector<float>& y, std::uint32_t n_classes, bool classification, std::size_t d,
+                  const std::vector<std::uint32_t>& n_categories, const StandardMetadata& meta,
+                  Arena& scratch, Arena& result, Importance& importance,
+                  std::chrono::steady_clock::time_point start, TrainedTrees* out, Error* error) {
+  const std::size_t n = y.size();
+  Status s = Status::ok;
   const bool ensemble = options.kind != TreeKind::tree;
   const std::size_t n_trees = ensemble ? options.n_estimators : 1;
   tree.random_splits = options.kind == TreeKind::extra_trees;
@@ -175,13 +240,6 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
       },
       &out->storage, &out->size, error);
   if (!ok) return false;
-  double total = 0.0;
-  for (double g : gain) total += g;
-  out->importance_gain.resize(d);
-  for (std::size_t j = 0; j < d; ++j) out->importance_gain[j] = total > 0.0 ? gain[j] / total : 0.0;
-  out->importance_splits = splits;
-  out->feature_names = meta.feature_names;
-  out->model_name = meta.model_name;
   return true;
 }
 

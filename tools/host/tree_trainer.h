@@ -1,5 +1,5 @@
-// Trains a decision tree or a random forest on a table and writes it as a
-// model file. Trees need no scaling or one-hot encoding: the model reads
+// Trains a decision tree, a random forest, extra trees or gradient-boosted
+// trees on a table and writes it as a model file. Trees need no scaling or one-hot encoding: the model reads
 // the raw columns, missing values and categories included.
 #ifndef EMBER_HOST_TREE_TRAINER_H
 #define EMBER_HOST_TREE_TRAINER_H
@@ -10,12 +10,13 @@
 
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
+#include "ember/gbdt.h"
 #include "host/error.h"
 #include "host/table.h"
 
 namespace ember::host {
 
-enum class TreeKind { tree, forest, extra_trees };
+enum class TreeKind { tree, forest, extra_trees, gbdt };
 
 struct TreeTrainOptions {
   TreeKind kind = TreeKind::tree;
@@ -31,6 +32,7 @@ struct TreeTrainOptions {
   bool max_features_log2 = false;
   bool max_features_sqrt = false;
   std::uint64_t seed = 0;
+  GbdtOptions gbdt;  // gbdt: the objective is chosen from the target
 };
 
 struct TrainedTrees {

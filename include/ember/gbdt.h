@@ -1,0 +1,67 @@
+// Gradient-boosted trees on binned data, as XGBoost's and LightGBM's
+// histogram methods: each round fits a tree to the gradients g and
+// hessians h of the loss at the current scores, with
+//   gain  = 1/2 [T(G_L)^2 / (H_L + lambda) + T(G_R)^2 / (H_R + lambda)
+//                - T(G)^2 / (H + lambda)] - gamma
+//   leaf  = -learning_rate T(G) / (H + lambda),   T(G) = sign(G) max(|G| - alpha, 0)
+// (XGBoost's reg_lambda, reg_alpha, gamma). Every split learns where missing
+// values go; categorical features split by a subset of categories ordered by
+// G / H. Trees grow depth-wise to max_depth, or leaf-wise (best gain first)
+// to max_leaves.
+//
+// Objectives: squared error (regression), binary log loss (one score, the
+// logistic link), softmax (one tree per class per round). Scores start from
+// the weighted average (the mean, the log-odds, or the log class shares).
+//
+// Deterministic: the same data and options give the same trees on every
+// platform. Working memory comes from `scratch` and is given back; the
+// trees live in `result`.
+#ifndef EMBER_GBDT_H
+#define EMBER_GBDT_H
+
+#include <cstdint>
+
+#include "ember/arena.h"
+#include "ember/binning.h"
+#include "ember/decision_tree.h"
+#include "ember/span.h"
+#include "ember/status.h"
+
+namespace ember {
+
+enum class GbdtObjective : std::uint8_t { squared_error = 0, binary_logloss = 1, softmax = 2 };
+
+struct GbdtOptions {
+  GbdtObjective objective = GbdtObjective::binary_logloss;
+  std::uint32_t n_estimators = 100;  // boosting rounds
+  double learning_rate = 0.1;
+  std::uint32_t max_depth = 6;    // 0: no limit (then max_leaves should be set)
+  std::uint32_t max_leaves = 0;   // 0: depth-wise growth; else leaf-wise to this many leaves
+  double lambda_l2 = 1.0;         // reg_lambda
+  double lambda_l1 = 0.0;         // reg_alpha
+  double min_split_gain = 0.0;    // gamma
+  double min_child_weight = 1.0;  // minimum hessian sum in a child
+  std::uint32_t min_data_in_leaf = 1;
+};
+
+struct GbdtModel {
+  Span<FittedTree> trees;      // n_estimators x outputs, round by round
+  Span<std::uint32_t> output;  // the score each tree adds to
+  Span<float> base_score;      // per output
+  std::uint32_t outputs = 1;
+};
+
+// Fits on every row of `data`: `target` holds values (squared error) or
+// class codes as floats (binary: 0/1, softmax: 0..n_classes-1).
+// `sample_weight` is optional (n, >= 0). If `importance` is given (spans of
+// n_features) it is added to (gain, split count).
+// Errors: shape_mismatch, bad_value (objective vs n_classes, non-finite
+// targets, options out of range), bad_index, empty_input, out_of_memory,
+// invalid_argument (the same arena twice).
+Status fit_gbdt(const BinnedData& data, Span<const float> target, std::uint32_t n_classes,
+                Span<const float> sample_weight, const GbdtOptions& options, Arena& scratch, Arena& result,
+                GbdtModel* out, Importance* importance = nullptr) noexcept;
+
+}  // namespace ember
+
+#endif  // EMBER_GBDT_H
