@@ -127,22 +127,9 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
     return false;
   }
   const std::size_t n = table.rows;
-  if (n == 0) {
-    *error = Error{"", 0, 0, "no rows to train on"};
-    return false;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (target.is_missing(i)) {
-      *error =
-          Error{"", 0, 0,
-                "the target '" + target.name + "' is missing in " + std::to_string(target.missing_count()) +
-                    " rows (the first is data row " + std::to_string(i + 1) + "); remove or fill them"};
-      return false;
-    }
-  }
-  if (logistic && target.labels.size() < 2) {
-    *error = Error{"", 0, 0,
-                   "the target '" + target.name + "' has a single class; classification needs two or more"};
+  std::string message;
+  if (!check_training_target(target, n, logistic, &message)) {
+    *error = Error{"", 0, 0, message};
     return false;
   }
 

@@ -27,4 +27,24 @@ int Table::index_of(std::string_view name) const {
   return -1;
 }
 
+bool check_training_target(const Column& target, std::size_t rows, bool classification,
+                           std::string* message) {
+  if (rows == 0) {
+    *message = "no rows to train on";
+    return false;
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (target.is_missing(i)) {
+      *message = "the target '" + target.name + "' is missing in " + std::to_string(target.missing_count()) +
+                 " rows (the first is data row " + std::to_string(i + 1) + "); remove or fill them";
+      return false;
+    }
+  }
+  if (classification && target.labels.size() < 2) {
+    *message = "the target '" + target.name + "' has a single class; classification needs two or more";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace ember::host

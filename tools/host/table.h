@@ -39,6 +39,11 @@ struct Table {
   int index_of(std::string_view name) const;
 };
 
+// Checks that `target` can train a model on `rows` rows: at least one row,
+// no missing target, and two or more classes when `classification`. The
+// message names the column and the first bad row.
+bool check_training_target(const Column& target, std::size_t rows, bool classification, std::string* message);
+
 }  // namespace ember::host
 
 #endif  // EMBER_HOST_TABLE_H
