@@ -5,6 +5,32 @@
 
 namespace ember {
 
+namespace {
+
+// The bin of value v under numeric edges e[0..n_edges): the number of
+// edges <= v; NaN is missing.
+std::uint8_t numeric_code(const float* e, std::uint32_t n_edges, float v) {
+  if (v != v) return kMissingBin;
+  std::uint32_t lo = 0, hi = n_edges;
+  while (lo < hi) {
+    const std::uint32_t mid = lo + (hi - lo) / 2;
+    if (e[mid] <= v) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return static_cast<std::uint8_t>(lo);
+}
+
+// A category code as its bin; unknown codes and NaN are missing.
+std::uint8_t category_code(std::uint32_t n_bins, float v) {
+  const bool known = v >= 0.0f && v < static_cast<float>(n_bins) && v == std::floor(v);
+  return known ? static_cast<std::uint8_t>(v) : kMissingBin;
+}
+
+}  // namespace
+
 std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
                                 const BinOptions& options) noexcept {
   const std::size_t bins = options.max_bins > 0 ? options.max_bins : 1;
@@ -45,11 +71,7 @@ Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categorie
     if (n_categories[j] > 0) {
       f.categorical = true;
       f.n_bins = n_categories[j];
-      for (std::size_t i = 0; i < n; ++i) {
-        const float v = x(i, j);
-        const bool known = v >= 0.0f && v < static_cast<float>(f.n_bins) && v == std::floor(v);
-        codes[i] = known ? static_cast<std::uint8_t>(v) : kMissingBin;
-      }
+      for (std::size_t i = 0; i < n; ++i) codes[i] = category_code(f.n_bins, x(i, j));
       continue;
     }
     // Distinct present values, sorted (-0 counted as +0).
@@ -80,26 +102,40 @@ Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categorie
       }
     }
     f.n_bins = distinct == 0 ? 0u : n_edges + 1;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float v = x(i, j);
-      if (v != v) {
-        codes[i] = kMissingBin;
-        continue;
-      }
-      // The number of edges <= v.
-      std::uint32_t lo = 0, hi = n_edges;
-      while (lo < hi) {
-        const std::uint32_t mid = lo + (hi - lo) / 2;
-        if (e[mid] <= v) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      codes[i] = static_cast<std::uint8_t>(lo);
-    }
+    for (std::size_t i = 0; i < n; ++i) codes[i] = numeric_code(e, n_edges, x(i, j));
   }
   arena.rewind(scratch_start);
+  *out = b;
+  return Status::ok;
+}
+
+}  // namespace ember
+
+namespace ember {
+
+Status bin_like(const BinnedData& reference, MatrixView<const float> x, Arena& arena,
+                BinnedData* out) noexcept {
+  const std::size_t n = x.rows, d = x.cols;
+  if (d != reference.n_features) return Status::shape_mismatch;
+  if (n == 0 || d == 0) return Status::empty_input;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < d; ++j) {
+      if (std::isinf(x(i, j))) return Status::bad_value;
+    }
+  }
+  BinnedData b;
+  b.n_rows = n;
+  b.n_features = d;
+  b.features = reference.features;
+  EMBER_TRY(arena.allocate_array(n * d, &b.codes));
+  for (std::size_t j = 0; j < d; ++j) {
+    const FeatureBins& f = b.features[j];
+    std::uint8_t* codes = b.codes.data() + j * n;
+    const std::uint32_t n_edges = f.n_bins > 0 ? f.n_bins - 1 : 0u;
+    for (std::size_t i = 0; i < n; ++i) {
+      codes[i] = f.categorical ? category_code(f.n_bins, x(i, j)) : numeric_code(f.edges, n_edges, x(i, j));
+    }
+  }
   *out = b;
   return Status::ok;
 }

@@ -63,6 +63,14 @@ std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
 Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categories, const BinOptions& options,
                 Arena& arena, BinnedData* out) noexcept;
 
+// Bins the rows of `x` with the bins of `reference` (the training data's),
+// as a validation set must be. *out shares reference's FeatureBins (keep
+// it alive); its codes are allocated in `arena`. Errors: shape_mismatch
+// (another number of features), empty_input, bad_value (an infinite
+// value), out_of_memory.
+Status bin_like(const BinnedData& reference, MatrixView<const float> x, Arena& arena,
+                BinnedData* out) noexcept;
+
 }  // namespace ember
 
 #endif  // EMBER_BINNING_H

@@ -27,6 +27,7 @@
 
 #include "ember/arena.h"
 #include "ember/binning.h"
+#include "ember/executor.h"
 #include "ember/model_writer.h"
 #include "ember/span.h"
 #include "ember/status.h"
@@ -49,6 +50,7 @@ struct TreeOptions {
   // and maximum value instead), and the best of those is taken.
   bool random_splits = false;
   std::uint64_t seed = 0;
+  const Executor* executor = nullptr;  // optional: features searched in parallel; same tree either way
 };
 
 // A fitted tree in the writer's terms; its arrays live in the arena.

@@ -9,9 +9,25 @@
 // G / H. Trees grow depth-wise to max_depth, or leaf-wise (best gain first)
 // to max_leaves.
 //
-// Objectives: squared error (regression), binary log loss (one score, the
-// logistic link), softmax (one tree per class per round). Scores start from
-// the weighted average (the mean, the log-odds, or the log class shares).
+// Objectives: squared error, absolute error and huber (regression), binary
+// log loss (one score, the logistic link), softmax (one tree per class per
+// round). Scores start from the weighted average (the mean, the log-odds,
+// the log class shares) or, for absolute error and huber, the weighted
+// median. Absolute error grows each tree on the signs of the residuals and
+// then sets every leaf to the weighted median of its rows' residuals (times
+// the learning rate), as scikit-learn and LightGBM do; huber clips the
+// residual at huber_delta (LightGBM's huber).
+//
+// Each round may see a random share of the rows (subsample, drawn without
+// replacement per row), each tree a random share of the features
+// (colsample_bytree) and each split a share of those (colsample_bynode).
+// With a validation set, the validation loss is computed every round and,
+// with early_stopping_rounds, training stops once that many rounds pass
+// without a lower loss; the model keeps the rounds up to the best one.
+//
+// Threads: with an Executor, histograms and split searches run one feature
+// per task and gradients in fixed blocks of rows; the trees are the same
+// bytes for any number of workers.
 //
 // Deterministic: the same data and options give the same trees on every
 // platform. Working memory comes from `scratch` and is given back; the
@@ -24,12 +40,19 @@
 #include "ember/arena.h"
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
+#include "ember/executor.h"
 #include "ember/span.h"
 #include "ember/status.h"
 
 namespace ember {
 
-enum class GbdtObjective : std::uint8_t { squared_error = 0, binary_logloss = 1, softmax = 2 };
+enum class GbdtObjective : std::uint8_t {
+  squared_error = 0,
+  binary_logloss = 1,
+  softmax = 2,
+  absolute_error = 3,
+  huber = 4,
+};
 
 struct GbdtOptions {
   GbdtObjective objective = GbdtObjective::binary_logloss;
@@ -42,25 +65,49 @@ struct GbdtOptions {
   double min_split_gain = 0.0;    // gamma
   double min_child_weight = 1.0;  // minimum hessian sum in a child
   std::uint32_t min_data_in_leaf = 1;
+  double huber_delta = 1.0;       // huber: residuals beyond this (target units) count linearly
+  double subsample = 1.0;         // (0, 1]: chance of each row to be in a round's sample
+  double colsample_bytree = 1.0;  // (0, 1]: share of the features a tree may use (at least one)
+  double colsample_bynode = 1.0;  // (0, 1]: share of the tree's features tried per split
+  // With a validation set: stop after this many rounds without a lower
+  // validation loss (0: train every round, still reporting the loss).
+  std::uint32_t early_stopping_rounds = 0;
+  std::uint64_t seed = 0;              // draws for subsample and colsample
+  const Executor* executor = nullptr;  // optional; results do not depend on it
+};
+
+// A held-out set, binned with the training data's bins (bin_like).
+struct GbdtValidation {
+  const BinnedData* data = nullptr;
+  Span<const float> target;         // as fit_gbdt's target
+  Span<const float> sample_weight;  // optional
 };
 
 struct GbdtModel {
-  Span<FittedTree> trees;      // n_estimators x outputs, round by round
+  Span<FittedTree> trees;      // rounds x outputs, round by round
   Span<std::uint32_t> output;  // the score each tree adds to
   Span<float> base_score;      // per output
   std::uint32_t outputs = 1;
+  std::uint32_t rounds = 0;      // rounds kept (up to the best one with early stopping)
+  std::uint32_t rounds_run = 0;  // rounds trained
+  Span<double> validation_loss;  // per round trained; empty without a validation set
 };
 
-// Fits on every row of `data`: `target` holds values (squared error) or
-// class codes as floats (binary: 0/1, softmax: 0..n_classes-1).
-// `sample_weight` is optional (n, >= 0). If `importance` is given (spans of
-// n_features) it is added to (gain, split count).
+// The validation loss: mean squared error, mean absolute error, mean huber
+// loss, log loss or multiclass log loss (weighted means).
+//
+// Fits on every row of `data`: `target` holds values (regression
+// objectives) or class codes as floats (binary: 0/1, softmax:
+// 0..n_classes-1). `sample_weight` is optional (n, >= 0). If `importance`
+// is given (spans of n_features) it is added to (gain, split count) for the
+// kept trees.
 // Errors: shape_mismatch, bad_value (objective vs n_classes, non-finite
 // targets, options out of range), bad_index, empty_input, out_of_memory,
 // invalid_argument (the same arena twice).
 Status fit_gbdt(const BinnedData& data, Span<const float> target, std::uint32_t n_classes,
                 Span<const float> sample_weight, const GbdtOptions& options, Arena& scratch, Arena& result,
-                GbdtModel* out, Importance* importance = nullptr) noexcept;
+                GbdtModel* out, Importance* importance = nullptr,
+                const GbdtValidation* validation = nullptr) noexcept;
 
 }  // namespace ember
 

@@ -43,7 +43,8 @@ Status predict(const Model& model, Span<const float> row, Span<unsigned char> sc
 // Runs only the pipeline on one row: writes the Model::model_features values
 // the model itself would see into `out`. Trainers use it so that a model is
 // fitted on exactly what the device computes. Errors as predict().
-Status transform(const Model& model, Span<const float> row, Span<unsigned char> scratch, Span<float> out) noexcept;
+Status transform(const Model& model, Span<const float> row, Span<unsigned char> scratch,
+                 Span<float> out) noexcept;
 
 // Predicts every row of `rows` into the matching row of `out`; results are
 // bit-identical to predict() row by row, and faster for tree ensembles.
