@@ -110,6 +110,27 @@ class CartPolicy {
 
 }  // namespace
 
+const float* fitted_tree_leaf(const FittedTree& tree, const BinnedData& data, std::size_t row) noexcept {
+  std::int32_t at = 0;
+  while (at >= 0 && static_cast<std::size_t>(at) < tree.nodes.size()) {
+    const TreeNodeSpec& node = tree.nodes[static_cast<std::size_t>(at)];
+    const std::uint8_t code = data.column(node.feature)[row];
+    bool left = node.default_left;
+    if (code != kMissingBin) {
+      if (!node.categories.empty()) {
+        left = std::binary_search(node.categories.begin(), node.categories.end(), std::uint32_t{code});
+      } else {
+        // Bin b holds [edges[b-1], edges[b]): all of it is below the
+        // threshold (an edge) exactly when its lower edge is.
+        left = code == 0 || data.features[node.feature].edges[code - 1] < node.threshold;
+      }
+    }
+    at = left ? node.left : node.right;
+  }
+  const std::size_t leaf = tree.nodes.empty() ? 0 : static_cast<std::size_t>(-at - 1);
+  return tree.leaf_values.data() + leaf * tree.leaf_width;
+}
+
 Status fit_decision_tree(const BinnedData& data, Span<const float> target, std::uint32_t n_classes,
                          Span<const float> sample_weight, const TreeOptions& options, Arena& scratch,
                          Arena& result, FittedTree* out, Importance* importance) noexcept {

@@ -376,15 +376,14 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
         const double v = tree.leaf_values[leaf];
         for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) scores_[rows[r] * k_ + k] += v;
       }
-      const Span<const detail::BinNode> bins = grower.bin_nodes();
       if (n_rows < n_pos) {
         for (std::size_t r = 0; r < n_pos; ++r) {
           const std::size_t i = positive_[r];
-          if (in_sample[i] == 0) scores_[i * k_ + k] += tree.leaf_values[detail::route(bins, data_, i)];
+          if (in_sample[i] == 0) scores_[i * k_ + k] += *fitted_tree_leaf(tree, data_, i);
         }
       }
       for (std::size_t i = 0; i < nv; ++i) {
-        valid_scores[i * k_ + k] += tree.leaf_values[detail::route(bins, *valid->data, i)];
+        valid_scores[i * k_ + k] += *fitted_tree_leaf(tree, *valid->data, i);
       }
       scratch.rewind(tree_start);
     }

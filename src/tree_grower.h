@@ -55,28 +55,15 @@ struct LeafRange {
   std::uint32_t begin = 0, end = 0;
 };
 
-// A split in bin terms, to route binned rows (codes) through a grown tree.
-struct BinNode {
-  std::uint32_t feature = 0;
-  std::int32_t left = 0, right = 0;  // node index, or -(leaf + 1)
+// Which bins of a split go left (bit b of mask: bin b), and where missing go.
+struct BinMask {
   bool missing_left = false;
-  std::uint32_t mask[8] = {};  // bit b set: bin b goes left
+  std::uint32_t mask[8] = {};
 
   bool goes_left(std::uint8_t code) const noexcept {
     return code == kMissingBin ? missing_left : ((mask[code >> 5] >> (code & 31u)) & 1u) != 0;
   }
 };
-
-// The leaf a binned row reaches: data row `row` of `data`.
-inline std::uint32_t route(Span<const BinNode> nodes, const BinnedData& data, std::size_t row) noexcept {
-  if (nodes.empty()) return 0;
-  std::int32_t at = 0;
-  while (at >= 0) {
-    const BinNode& b = nodes[static_cast<std::size_t>(at)];
-    at = b.goes_left(data.column(b.feature)[row]) ? b.left : b.right;
-  }
-  return static_cast<std::uint32_t>(-at - 1);
-}
 
 template <class Policy>
 class Grower {
@@ -90,13 +77,12 @@ class Grower {
   }
 
   // Grows a tree on rows[i] with records[i] (both permuted in place: a
-  // leaf's rows end up contiguous). Working memory and leaves()/bin_nodes()
+  // leaf's rows end up contiguous). Working memory and leaves()
   // stay in `scratch` until the caller rewinds it; the tree goes to `result`.
   Status grow(Span<std::uint32_t> rows, Span<Record> records, Arena& scratch, Arena& result, FittedTree* out,
               Importance* importance) noexcept;
 
   Span<const LeafRange> leaves() const noexcept { return {leaf_ranges_.data(), n_leaves_}; }
-  Span<const BinNode> bin_nodes() const noexcept { return {bin_nodes_.data(), n_nodes_}; }
 
  private:
   struct Split {
@@ -215,7 +201,6 @@ class Grower {
   std::size_t n_free_hists_ = 0;
 
   Span<LeafRange> leaf_ranges_;
-  Span<BinNode> bin_nodes_;
   std::size_t n_nodes_ = 0, n_leaves_ = 0;
 };
 
@@ -415,7 +400,6 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
   Span<std::uint32_t> category_pool;  // left categories of every categorical split, in node order
   Span<std::size_t> category_at;      // pool offset of node i's categories
   EMBER_TRY(scratch.allocate_objects(cap, &nodes));
-  EMBER_TRY(scratch.allocate_objects(cap, &bin_nodes_));
   EMBER_TRY(scratch.allocate_objects(cap + 1, &leaf_ranges_));
   EMBER_TRY(scratch.allocate_array((cap + 1) * lw, &leaves));
   // Open nodes: depth-first keeps at most one pending sibling per level;
@@ -438,7 +422,6 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
     if (node.parent < 0) return;
     const auto p = static_cast<std::size_t>(node.parent);
     (node.is_left ? nodes[p].left : nodes[p].right) = child;
-    (node.is_left ? bin_nodes_[p].left : bin_nodes_[p].right) = child;
   };
   auto make_leaf = [&](const Open& node) {
     p_.leaf(buffers_[node.buffer].stats, leaves.data() + n_leaves_ * lw);
@@ -489,9 +472,7 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
     }
     const Split& s = node.split;
     Buffer& buf = buffers_[node.buffer];
-    BinNode& bn = bin_nodes_[n_nodes_];
-    bn = BinNode{};
-    bn.feature = s.feature;
+    BinMask bn;
     bn.missing_left = s.missing_left;
     for (std::uint32_t q = 0; q <= s.prefix; ++q) bn.mask[buf.order[q] >> 5] |= 1u << (buf.order[q] & 31u);
     // Stable partition: rows keep ascending order within each side.

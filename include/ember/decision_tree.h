@@ -91,6 +91,14 @@ Status fit_decision_tree(const BinnedData& data, Span<const float> target, std::
                          Span<const float> sample_weight, const TreeOptions& options, Arena& scratch,
                          Arena& result, FittedTree* out, Importance* importance = nullptr) noexcept;
 
+// The leaf values (leaf_width of them) that row `row` of `data` reaches in
+// `tree`, a tree grown on data with the same bins (the training data, or
+// data binned with bin_like). Exactly the runtime's decision on the raw
+// values: a numeric bin goes left when its lower edge is below the
+// threshold, a category when it is in the node's set, a missing value
+// (NaN or an unknown category) to the default side.
+const float* fitted_tree_leaf(const FittedTree& tree, const BinnedData& data, std::size_t row) noexcept;
+
 }  // namespace ember
 
 #endif  // EMBER_DECISION_TREE_H

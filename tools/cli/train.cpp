@@ -11,24 +11,11 @@
 #include "host/linear_trainer.h"
 #include "host/suggest.h"
 #include "host/tree_trainer.h"
+#include "params.h"
 
 namespace ember::cli {
 
 namespace {
-
-bool parse_double(const std::string& text, double* out) {
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const auto r = std::from_chars(first, last, *out);
-  return r.ec == std::errc() && r.ptr == last && *out - *out == 0.0;
-}
-
-bool parse_count(const std::string& text, std::uint32_t* out) {
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const auto r = std::from_chars(first, last, *out);
-  return r.ec == std::errc() && r.ptr == last && *out > 0;
-}
 
 bool parse_penalty(const std::string& text, Penalty* out) {
   for (Penalty p : {Penalty::none, Penalty::l2, Penalty::l1, Penalty::elasticnet}) {
@@ -40,226 +27,206 @@ bool parse_penalty(const std::string& text, Penalty* out) {
   return false;
 }
 
-// Applies every --param KEY=VALUE to `o`; false with a usage message.
-bool apply_params(const ParsedArgs& args, host::LinearTrainOptions* o, std::string* error) {
+// Parameter setters shared by the tables below.
+ParamSpec positive_number(const std::string& key, double* target) {
+  return {key, "a number > 0", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || !(x > 0.0)) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec non_negative_number(const std::string& key, double* target) {
+  return {key, "a number >= 0", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || x < 0.0) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec fraction(const std::string& key, double* target) {
+  return {key, "a number in (0, 1]", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || !(x > 0.0) || x > 1.0) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec count(const std::string& key, std::uint32_t* target, std::uint32_t min = 1, std::uint32_t max = 0) {
+  const std::string expected = max > 0
+                                   ? "a whole number in " + std::to_string(min) + ".." + std::to_string(max)
+                               : min > 1 ? "a whole number >= " + std::to_string(min)
+                                         : "a whole number >= 1";
+  return {key, expected, [=](const std::string& v) {
+            std::uint32_t x = 0;
+            if (!parse_count(v, &x) || x < min || (max > 0 && x > max)) return false;
+            *target = x;
+            return true;
+          }};
+}
+// A count, or "none" for 0 (no limit).
+ParamSpec count_or_none(const std::string& key, std::uint32_t* target, std::uint32_t min, std::uint32_t max) {
+  ParamSpec s = count(key, target, min, max);
+  s.expected += ", or none";
+  auto inner = s.apply;
+  s.apply = [inner, target](const std::string& v) {
+    if (v == "none") {
+      *target = 0;
+      return true;
+    }
+    return inner(v);
+  };
+  return s;
+}
+ParamSpec flag(const std::string& key, bool* target) {
+  return {key, "true or false", [target](const std::string& v) { return parse_bool(v, target); }};
+}
+ParamSpec class_weight(bool* balanced) {
+  return {"class_weight", "none or balanced", [balanced](const std::string& v) {
+            if (v != "none" && v != "balanced") return false;
+            *balanced = v == "balanced";
+            return true;
+          }};
+}
+// n_jobs: threads; -1 (or 0) for one per core, as scikit-learn.
+ParamSpec n_jobs(unsigned* target) {
+  return {"n_jobs", "a whole number >= 1, or -1 for every core", [target](const std::string& v) {
+            std::uint32_t x = 0;
+            if (v == "-1") {
+              *target = 0;
+              return true;
+            }
+            if (!parse_count(v, &x) || x > 1024) return false;
+            *target = x;
+            return true;
+          }};
+}
+
+std::vector<ParamSpec> linear_params(host::LinearTrainOptions* o) {
   const bool logistic = o->kind == host::LinearKind::logistic;
-  const std::vector<std::string> keys =
-      logistic ? std::vector<std::string>{"penalty",      "C", "l1_ratio", "max_iter", "tol", "class_weight",
-                                          "fit_intercept"}
-               : std::vector<std::string>{"penalty", "alpha", "l1_ratio", "max_iter", "tol", "fit_intercept"};
-  for (const std::string& param : args.all("param")) {
-    const auto eq = param.find('=');
-    const std::string key = param.substr(0, eq), value = eq == std::string::npos ? "" : param.substr(eq + 1);
-    auto bad = [&](const std::string& expected) {
-      *error = "--param " + param + ": " + key + " must be " + expected;
-      return false;
-    };
-    if (eq == std::string::npos || key.empty()) {
-      *error = "--param takes KEY=VALUE, got '" + param + "'";
-      return false;
-    }
-    double number = 0.0;
-    std::uint32_t count = 0;
-    if (key == "penalty") {
-      Penalty p = Penalty::none;
-      if (!parse_penalty(value, &p)) return bad("one of none, l2, l1, elasticnet");
-      (logistic ? o->logistic.penalty : o->linear.penalty) = p;
-    } else if (key == (logistic ? "C" : "alpha")) {
-      if (!parse_double(value, &number) || !(number > 0.0)) return bad("a number > 0");
-      (logistic ? o->logistic.c : o->linear.alpha) = number;
-    } else if (key == "l1_ratio") {
-      if (!parse_double(value, &number) || number < 0.0 || number > 1.0) return bad("a number in [0, 1]");
-      (logistic ? o->logistic.l1_ratio : o->linear.l1_ratio) = number;
-    } else if (key == "max_iter") {
-      if (!parse_count(value, &count)) return bad("a whole number >= 1");
-      (logistic ? o->logistic.max_iter : o->linear.max_iter) = count;
-    } else if (key == "tol") {
-      if (!parse_double(value, &number) || !(number > 0.0)) return bad("a number > 0");
-      (logistic ? o->logistic.tol : o->linear.tol) = number;
-    } else if (key == "fit_intercept") {
-      if (value != "true" && value != "false") return bad("true or false");
-      (logistic ? o->logistic.fit_intercept : o->linear.fit_intercept) = value == "true";
-    } else if (logistic && key == "class_weight") {
-      if (value != "none" && value != "balanced") return bad("none or balanced");
-      o->balanced_class_weight = value == "balanced";
-    } else {
-      *error = "unknown parameter '" + key + "' for --model " + (logistic ? "logistic" : "linear");
-      const auto close = host::close_matches(key, keys);
-      if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
-      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
-      return false;
-    }
-  }
-  return true;
+  Penalty* penalty = logistic ? &o->logistic.penalty : &o->linear.penalty;
+  std::vector<ParamSpec> specs = {
+      {"penalty", "one of none, l2, l1, elasticnet",
+       [penalty](const std::string& v) { return parse_penalty(v, penalty); }},
+      positive_number(logistic ? "C" : "alpha", logistic ? &o->logistic.c : &o->linear.alpha),
+      {"l1_ratio", "a number in [0, 1]",
+       [o, logistic](const std::string& v) {
+         double x = 0.0;
+         if (!parse_double(v, &x) || x < 0.0 || x > 1.0) return false;
+         (logistic ? o->logistic.l1_ratio : o->linear.l1_ratio) = x;
+         return true;
+       }},
+      count("max_iter", logistic ? &o->logistic.max_iter : &o->linear.max_iter),
+      positive_number("tol", logistic ? &o->logistic.tol : &o->linear.tol),
+      flag("fit_intercept", logistic ? &o->logistic.fit_intercept : &o->linear.fit_intercept),
+  };
+  if (logistic) specs.push_back(class_weight(&o->balanced_class_weight));
+  return specs;
 }
 
-// Applies every --param KEY=VALUE for --model tree|forest.
-// Applies every --param KEY=VALUE for --model gbdt (scikit-learn's
-// HistGradientBoosting names where they exist, XGBoost's otherwise).
-bool apply_gbdt_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
-  const std::vector<std::string> keys = {
-      "n_estimators",      "learning_rate",     "max_depth",      "max_leaf_nodes",   "max_bins",
-      "l2_regularization", "l1_regularization", "min_split_gain", "min_child_weight", "min_samples_leaf"};
+// --model gbdt: scikit-learn's HistGradientBoosting names where they
+// exist, XGBoost's otherwise.
+std::vector<ParamSpec> gbdt_params(host::TreeTrainOptions* o) {
   GbdtOptions& g = o->gbdt;
-  for (const std::string& param : args.all("param")) {
-    const auto eq = param.find('=');
-    const std::string key = param.substr(0, eq), value = eq == std::string::npos ? "" : param.substr(eq + 1);
-    auto bad = [&](const std::string& expected) {
-      *error = "--param " + param + ": " + key + " must be " + expected;
-      return false;
-    };
-    if (eq == std::string::npos || key.empty()) {
-      *error = "--param takes KEY=VALUE, got '" + param + "'";
-      return false;
-    }
-    std::uint32_t count = 0;
-    double number = 0.0;
-    if (key == "n_estimators") {
-      if (!parse_count(value, &count)) return bad("a whole number >= 1");
-      g.n_estimators = count;
-    } else if (key == "learning_rate") {
-      if (!parse_double(value, &number) || !(number > 0.0)) return bad("a number > 0");
-      g.learning_rate = number;
-    } else if (key == "max_depth") {
-      if (value == "none") {
-        g.max_depth = 0;
-      } else if (!parse_count(value, &count) || count > 127) {
-        return bad("a whole number in 1..127, or none");
-      } else {
-        g.max_depth = count;
-      }
-    } else if (key == "max_leaf_nodes") {
-      if (value == "none") {
-        g.max_leaves = 0;
-      } else if (!parse_count(value, &count) || count < 2) {
-        return bad("a whole number >= 2, or none");
-      } else {
-        g.max_leaves = count;
-      }
-    } else if (key == "max_bins") {
-      if (!parse_count(value, &count) || count < 2 || count > kMaxBins)
-        return bad("a whole number in 2..255");
-      o->bins.max_bins = count;
-    } else if (key == "l2_regularization" || key == "l1_regularization" || key == "min_split_gain" ||
-               key == "min_child_weight") {
-      if (!parse_double(value, &number) || number < 0.0) return bad("a number >= 0");
-      double& target = key == "l2_regularization"   ? g.lambda_l2
-                       : key == "l1_regularization" ? g.lambda_l1
-                       : key == "min_split_gain"    ? g.min_split_gain
-                                                    : g.min_child_weight;
-      target = number;
-    } else if (key == "min_samples_leaf") {
-      if (!parse_count(value, &count)) return bad("a whole number >= 1");
-      g.min_data_in_leaf = count;
-    } else {
-      *error = "unknown parameter '" + key + "' for --model gbdt";
-      const auto close = host::close_matches(key, keys);
-      if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
-      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
-      return false;
-    }
-  }
-  if (g.max_depth == 0 && g.max_leaves == 0) {
-    *error = "--param max_depth=none needs --param max_leaf_nodes=N (leaf-wise growth) to bound the trees";
-    return false;
-  }
-  return true;
+  return {
+      count("n_estimators", &g.n_estimators),
+      positive_number("learning_rate", &g.learning_rate),
+      count_or_none("max_depth", &g.max_depth, 1, 127),
+      count_or_none("max_leaf_nodes", &g.max_leaves, 2, 0),
+      count("max_bins", &o->bins.max_bins, 2, kMaxBins),
+      non_negative_number("l2_regularization", &g.lambda_l2),
+      non_negative_number("l1_regularization", &g.lambda_l1),
+      non_negative_number("min_split_gain", &g.min_split_gain),
+      non_negative_number("min_child_weight", &g.min_child_weight),
+      count("min_samples_leaf", &g.min_data_in_leaf),
+      {"loss", "squared_error, absolute_error or huber (numeric targets)",
+       [o](const std::string& v) {
+         if (v == "squared_error") {
+           o->gbdt_loss = GbdtObjective::squared_error;
+         } else if (v == "absolute_error") {
+           o->gbdt_loss = GbdtObjective::absolute_error;
+         } else if (v == "huber") {
+           o->gbdt_loss = GbdtObjective::huber;
+         } else {
+           return false;
+         }
+         return true;
+       }},
+      positive_number("huber_delta", &g.huber_delta),
+      fraction("subsample", &g.subsample),
+      fraction("colsample_bytree", &g.colsample_bytree),
+      fraction("max_features", &g.colsample_bynode),
+      {"early_stopping_rounds", "a whole number >= 0 (0: no early stopping)",
+       [o](const std::string& v) {
+         std::uint64_t x = 0;
+         if (!parse_u64(v, &x) || x > 1000000) return false;
+         o->gbdt.early_stopping_rounds = static_cast<std::uint32_t>(x);
+         o->early_stopping_given = true;
+         return true;
+       }},
+      {"validation_fraction", "a number in (0, 1)",
+       [o](const std::string& v) {
+         double x = 0.0;
+         if (!parse_double(v, &x) || !(x > 0.0 && x < 1.0)) return false;
+         o->validation_fraction = x;
+         return true;
+       }},
+      class_weight(&o->balanced_class_weight),
+      n_jobs(&o->n_jobs),
+  };
 }
 
-bool apply_tree_params(const ParsedArgs& args, host::TreeTrainOptions* o, std::string* error) {
-  const bool forest = o->kind != host::TreeKind::tree;
-  std::vector<std::string> keys = {"criterion",        "max_depth",      "min_samples_split",
-                                   "min_samples_leaf", "max_leaf_nodes", "min_impurity_decrease",
-                                   "max_features",     "max_bins"};
-  if (forest) {
-    keys.push_back("n_estimators");
-    keys.push_back("bootstrap");
+// --model tree|forest|extra_trees: scikit-learn's names.
+std::vector<ParamSpec> tree_params(host::TreeTrainOptions* o) {
+  std::vector<ParamSpec> specs = {
+      {"criterion", "gini, entropy or squared_error",
+       [o](const std::string& v) {
+         if (v == "gini") {
+           o->tree.criterion = Criterion::gini;
+         } else if (v == "entropy") {
+           o->tree.criterion = Criterion::entropy;
+         } else if (v == "squared_error") {
+           o->tree.criterion = Criterion::squared_error;
+         } else {
+           return false;
+         }
+         o->criterion_given = true;
+         return true;
+       }},
+      count_or_none("max_depth", &o->tree.max_depth, 1, 127),
+      count("min_samples_split", &o->tree.min_samples_split, 2),
+      count("min_samples_leaf", &o->tree.min_samples_leaf),
+      count_or_none("max_leaf_nodes", &o->tree.max_leaf_nodes, 2, 0),
+      non_negative_number("min_impurity_decrease", &o->tree.min_impurity_decrease),
+      {"max_features", "sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1",
+       [o](const std::string& v) {
+         o->max_features = 0;
+         o->max_features_fraction = 0.0;
+         o->max_features_sqrt = v == "sqrt";
+         o->max_features_log2 = v == "log2";
+         if (v == "sqrt" || v == "log2") return true;
+         if (v == "all") {
+           o->max_features_fraction = 1.0;
+           return true;
+         }
+         if (v.find('.') != std::string::npos) {
+           double x = 0.0;
+           if (!parse_double(v, &x) || !(x > 0.0) || x > 1.0) return false;
+           o->max_features_fraction = x;
+           return true;
+         }
+         return parse_count(v, &o->max_features);
+       }},
+      count("max_bins", &o->bins.max_bins, 2, kMaxBins),
+      class_weight(&o->balanced_class_weight),
+      n_jobs(&o->n_jobs),
+  };
+  if (o->kind != host::TreeKind::tree) {
+    specs.push_back(count("n_estimators", &o->n_estimators));
+    specs.push_back(flag("bootstrap", &o->bootstrap));
+    specs.push_back(flag("oob_score", &o->oob_score));
   }
-  for (const std::string& param : args.all("param")) {
-    const auto eq = param.find('=');
-    const std::string key = param.substr(0, eq), value = eq == std::string::npos ? "" : param.substr(eq + 1);
-    auto bad = [&](const std::string& expected) {
-      *error = "--param " + param + ": " + key + " must be " + expected;
-      return false;
-    };
-    if (eq == std::string::npos || key.empty()) {
-      *error = "--param takes KEY=VALUE, got '" + param + "'";
-      return false;
-    }
-    std::uint32_t count = 0;
-    double number = 0.0;
-    if (key == "criterion") {
-      if (value == "gini") {
-        o->tree.criterion = Criterion::gini;
-      } else if (value == "entropy") {
-        o->tree.criterion = Criterion::entropy;
-      } else if (value == "squared_error") {
-        o->tree.criterion = Criterion::squared_error;
-      } else {
-        return bad("gini, entropy or squared_error");
-      }
-      o->criterion_given = true;
-    } else if (key == "max_depth") {
-      if (value == "none") {
-        o->tree.max_depth = 0;
-      } else if (!parse_count(value, &count) || count > 127) {
-        return bad("a whole number in 1..127, or none");
-      } else {
-        o->tree.max_depth = count;
-      }
-    } else if (key == "min_samples_split") {
-      if (!parse_count(value, &count) || count < 2) return bad("a whole number >= 2");
-      o->tree.min_samples_split = count;
-    } else if (key == "min_samples_leaf") {
-      if (!parse_count(value, &count)) return bad("a whole number >= 1");
-      o->tree.min_samples_leaf = count;
-    } else if (key == "max_leaf_nodes") {
-      if (value == "none") {
-        o->tree.max_leaf_nodes = 0;
-      } else if (!parse_count(value, &count) || count < 2) {
-        return bad("a whole number >= 2, or none");
-      } else {
-        o->tree.max_leaf_nodes = count;
-      }
-    } else if (key == "min_impurity_decrease") {
-      if (!parse_double(value, &number) || number < 0.0) return bad("a number >= 0");
-      o->tree.min_impurity_decrease = number;
-    } else if (key == "max_features") {
-      o->max_features = 0;
-      o->max_features_fraction = 0.0;
-      o->max_features_sqrt = value == "sqrt";
-      o->max_features_log2 = value == "log2";
-      if (value == "sqrt" || value == "log2" || value == "all") {
-        if (value == "all") o->max_features_fraction = 1.0;
-      } else if (value.find('.') != std::string::npos) {
-        if (!parse_double(value, &number) || !(number > 0.0) || number > 1.0) {
-          return bad("sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1");
-        }
-        o->max_features_fraction = number;
-      } else if (!parse_count(value, &count)) {
-        return bad("sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1");
-      } else {
-        o->max_features = count;
-      }
-    } else if (key == "max_bins") {
-      if (!parse_count(value, &count) || count < 2 || count > kMaxBins)
-        return bad("a whole number in 2..255");
-      o->bins.max_bins = count;
-    } else if (forest && key == "n_estimators") {
-      if (!parse_count(value, &count)) return bad("a whole number >= 1");
-      o->n_estimators = count;
-    } else if (forest && key == "bootstrap") {
-      if (value != "true" && value != "false") return bad("true or false");
-      o->bootstrap = value == "true";
-    } else {
-      *error = "unknown parameter '" + key + "' for --model " + args.get("model");
-      const auto close = host::close_matches(key, keys);
-      if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
-      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
-      return false;
-    }
-  }
-  return true;
+  return specs;
 }
 
 int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
@@ -274,20 +241,42 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   options.gbdt.min_data_in_leaf = 20;                          // HistGradientBoosting's default
   options.seed = seed;
   std::string error_text;
-  const bool params_ok = options.kind == host::TreeKind::gbdt
-                             ? apply_gbdt_params(args, &options, &error_text)
-                             : apply_tree_params(args, &options, &error_text);
-  if (!params_ok) {
+  const bool gbdt = options.kind == host::TreeKind::gbdt;
+  if (!apply_params(args, gbdt ? gbdt_params(&options) : tree_params(&options), model, &error_text)) {
     std::fprintf(stderr, "ember train: %s\n", error_text.c_str());
+    return kExitUsage;
+  }
+  if (gbdt && options.gbdt.max_depth == 0 && options.gbdt.max_leaves == 0) {
+    std::fprintf(stderr,
+                 "ember train: --param max_depth=none needs --param max_leaf_nodes=N (leaf-wise growth) to "
+                 "bound the trees\n");
+    return kExitUsage;
+  }
+  if (args.has("valid") && !gbdt) {
+    std::fprintf(stderr, "ember train: --valid applies to --model gbdt (early stopping)\n");
+    return kExitUsage;
+  }
+  if (args.has("valid") && options.validation_fraction > 0.0) {
+    std::fprintf(stderr, "ember train: give --valid FILE or --param validation_fraction, not both\n");
     return kExitUsage;
   }
   csv.target = args.get("target");
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
+  host::Table valid;
+  if (args.has("valid")) {
+    // Read with the training file's column types, so that labels match.
+    host::CsvOptions valid_csv = csv;
+    valid_csv.column_types.clear();
+    for (const auto& c : table.columns) valid_csv.column_types.emplace_back(c.name, c.type);
+    const std::string valid_path = args.get("valid");
+    if (!host::read_csv(valid_path, valid_csv, &valid, &error)) return fail("train", error.to_string());
+    options.valid = &valid;
+  }
   host::TrainedTrees trained;
   if (!host::train_tree_model(table, options, &trained, &error)) {
-    if (error.file.empty()) error.file = path;
+    if (error.file.empty()) error.file = error.message.rfind("validation", 0) == 0 ? args.get("valid") : path;
     return fail("train", error.to_string());
   }
   const std::string output = args.get("output");
@@ -303,6 +292,20 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     j.key("internal_nodes").value(static_cast<std::uint64_t>(trained.nodes));
     j.key("leaves").value(static_cast<std::uint64_t>(trained.leaves));
     j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
+    j.key("threads").value(static_cast<std::uint64_t>(trained.threads));
+    if (trained.oob_score == trained.oob_score) {
+      j.key("oob_score").value(trained.oob_score);
+      j.key("oob_rows").value(static_cast<std::uint64_t>(trained.oob_rows));
+    }
+    if (trained.validation_rows > 0) {
+      j.key("validation_rows").value(static_cast<std::uint64_t>(trained.validation_rows));
+      j.key("rounds").value(static_cast<std::uint64_t>(trained.rounds));
+      j.key("rounds_run").value(static_cast<std::uint64_t>(trained.validation_loss.size()));
+      j.key("best_validation_loss").value(trained.validation_loss[trained.rounds - 1]);
+      j.key("validation_loss").begin_array();
+      for (double l : trained.validation_loss) j.value(l);
+      j.end_array();
+    }
     j.key("output").value(output).key("seed").value(seed);
     j.key("feature_importance").begin_array();
     for (std::size_t f = 0; f < trained.feature_names.size(); ++f) {
@@ -317,6 +320,18 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
         "trained %s on %zu rows, %zu features: %zu trees, %zu internal nodes, %zu leaves, fit %.3f s\n",
         trained.model_name.c_str(), table.rows, trained.feature_names.size(), trained.trees, trained.nodes,
         trained.leaves, trained.fit_seconds);
+    if (trained.oob_score == trained.oob_score) {
+      std::printf("out-of-bag %s %.6f on %zu rows\n",
+                  table.columns[static_cast<std::size_t>(table.target)].type == host::ColumnType::categorical
+                      ? "accuracy"
+                      : "R^2",
+                  trained.oob_score, trained.oob_rows);
+    }
+    if (trained.validation_rows > 0) {
+      std::printf("validation on %zu rows: best loss %.6g after round %u of %zu%s\n", trained.validation_rows,
+                  trained.validation_loss[trained.rounds - 1], trained.rounds, trained.validation_loss.size(),
+                  trained.validation_loss.size() < options.gbdt.n_estimators ? " (stopped early)" : "");
+    }
     std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
   }
   return kExitOk;
@@ -335,12 +350,8 @@ int run_train(const ParsedArgs& args) {
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
   const std::string model = args.get("model");
   std::uint64_t seed = 0;
-  if (args.has("seed")) {
-    const std::string s = args.get("seed");
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), seed);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-      return usage("--seed must be a whole number, got '" + s + "'");
-  }
+  if (args.has("seed") && !parse_u64(args.get("seed"), &seed))
+    return usage("--seed must be a whole number, got '" + args.get("seed") + "'");
   if (model == "tree" || model == "forest" || model == "extra_trees" || model == "gbdt") {
     return run_train_trees(args, path, csv, seed);
   }
@@ -353,7 +364,7 @@ int run_train(const ParsedArgs& args) {
     return usage("--model must be linear, logistic, tree, forest, extra_trees or gbdt" +
                  (model.empty() ? std::string() : ", got '" + model + "'"));
   }
-  if (!apply_params(args, &options, &error_text)) return usage(error_text);
+  if (!apply_params(args, linear_params(&options), model, &error_text)) return usage(error_text);
   const bool needs_ratio =
       (options.kind == host::LinearKind::logistic ? options.logistic.penalty : options.linear.penalty) ==
       Penalty::elasticnet;
@@ -414,7 +425,8 @@ Command train_command() {
   Command command;
   command.spec.name = "train";
   command.spec.summary = "Fit a model on a CSV file and write the model file (pipeline included).";
-  command.spec.usage = "DATA.csv --target COL --model linear|logistic|tree|forest -o MODEL.ember [options]";
+  command.spec.usage =
+      "DATA.csv --target COL --model linear|logistic|tree|forest|extra_trees|gbdt -o MODEL.ember [options]";
   command.spec.details =
       "The model file holds the whole pipeline, so raw rows go in on the device:\n"
       "impute (median / most frequent), one-hot encode categories (unknown ones become\n"
@@ -431,8 +443,10 @@ Command train_command() {
       "--model tree      criterion=gini|entropy|squared_error (from the target),\n"
       "                  max_depth=none, min_samples_split=2, min_samples_leaf=1,\n"
       "                  max_leaf_nodes=none, min_impurity_decrease=0, max_features=all,\n"
-      "                  max_bins=255 (DecisionTreeClassifier/Regressor)\n"
+      "                  max_bins=255, class_weight=none|balanced, n_jobs=1\n"
+      "                  (DecisionTreeClassifier/Regressor)\n"
       "--model forest    the tree parameters, and n_estimators=100, bootstrap=true,\n"
+      "                  oob_score=false, n_jobs=1 (trees fitted in parallel),\n"
       "                  max_features=sqrt (classification) or all (regression)\n"
       "                  (RandomForestClassifier/Regressor)\n"
       "--model extra_trees  as forest, with random split points and bootstrap=false\n"
@@ -440,18 +454,26 @@ Command train_command() {
       "--model gbdt      histogram gradient boosting: n_estimators=100, learning_rate=0.1,\n"
       "                  max_depth=6, max_leaf_nodes=none (set it for leaf-wise growth),\n"
       "                  l2_regularization=1, l1_regularization=0, min_split_gain=0,\n"
-      "                  min_child_weight=1, min_samples_leaf=20, max_bins=255; squared error,\n"
-      "                  binary log loss or softmax from the target\n"
+      "                  min_child_weight=1, min_samples_leaf=20, max_bins=255,\n"
+      "                  loss=squared_error|absolute_error|huber (numeric target; classes\n"
+      "                  use log loss or softmax), huber_delta=1, subsample=1,\n"
+      "                  colsample_bytree=1, max_features=1 (share tried per split),\n"
+      "                  class_weight=none|balanced, n_jobs=1 (-1: every core);\n"
+      "                  early stopping: --valid FILE or validation_fraction=F (stratified,\n"
+      "                  from --seed), then early_stopping_rounds=10 (0: only report the loss)\n"
       "Trees read the raw columns: no scaling, no one-hot; missing values learn a\n"
       "direction at each split, categories split natively (at most max_bins of them).\n"
       "\n"
-      "The same data, parameters and --seed give the same model bytes on every platform.";
+      "The same data, parameters and --seed give the same model bytes on every platform,\n"
+      "for any n_jobs.";
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
       {"target", "COL", "the column to predict"},
       {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
       {"param", "KEY=VALUE", "a model parameter (see above)", /*repeatable=*/true},
+      {"valid", "FILE.csv",
+       "gbdt: a validation file (same columns) for early stopping; see early_stopping_rounds"},
       {"seed", "N",
        "random seed for randomised trainers (the linear solvers are deterministic and ignore it)"},
       {"output", "MODEL.ember", "where to write the model (atomically)", false, 'o'},

@@ -2,12 +2,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "ember/arena.h"
 #include "ember/model_writer.h"
 #include "ember/rng.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
+#include "host/thread_pool.h"
 
 namespace ember::host {
 
@@ -32,176 +36,392 @@ std::uint32_t forest_max_features(const TreeTrainOptions& o, std::size_t d, bool
   return m >= static_cast<double>(d) ? 0u : static_cast<std::uint32_t>(m);
 }
 
-}  // namespace
+Error fit_error(Status s) {
+  return Error{"", 0, 0, std::string("fitting failed: ") + status_name(s) + ": " + status_description(s)};
+}
 
-bool train_forest(const TreeTrainOptions& options, TreeOptions tree, const BinnedData& binned,
-                  const std::vector<float>& y, std::uint32_t n_classes, bool classification, std::size_t d,
-                  const std::vector<std::uint32_t>& n_categories, const StandardMetadata& meta,
-                  Arena& scratch, Arena& result, Importance& importance,
-                  std::chrono::steady_clock::time_point start, TrainedTrees* out, Error* error);
-
-bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error) {
-  if (table.target < 0) {
-    *error = Error{"", 0, 0, "no target column: choose one with --target"};
-    return false;
-  }
-  const Column& target = table.columns[static_cast<std::size_t>(table.target)];
-  const bool classification = target.type == ColumnType::categorical;
-  const std::size_t n = table.rows;
-  std::string message;
-  if (!check_training_target(target, n, classification, &message)) {
-    *error = Error{"", 0, 0, message};
-    return false;
-  }
-  TreeOptions tree = options.tree;
-  if (!options.criterion_given) tree.criterion = classification ? Criterion::gini : Criterion::squared_error;
-  if (classification == (tree.criterion == Criterion::squared_error)) {
-    *error = Error{"", 0, 0,
-                   classification ? "criterion squared_error is for a numeric target; '" + target.name +
-                                        "' holds class labels (use gini or entropy)"
-                                  : "criterion gini/entropy needs class labels; '" + target.name +
-                                        "' is numeric (use squared_error)"};
-    return false;
-  }
-
-  // Raw rows: numbers, category codes, NaN. No pipeline.
-  StandardMetadata meta;
+// What the trainers share once the table is read: raw feature rows (codes
+// for categories, NaN for missing), the target, weights and the bins.
+struct Prepared {
+  std::size_t n = 0, d = 0;
+  bool classification = false;
+  std::uint32_t n_classes = 0;
+  std::vector<float> raw, y, weight;  // weight empty: all 1
   std::vector<std::uint32_t> n_categories;
-  std::vector<std::size_t> features;
-  for (std::size_t j = 0; j < table.columns.size(); ++j) {
-    if (static_cast<int>(j) != table.target) features.push_back(j);
+  StandardMetadata meta;
+  std::vector<std::size_t> columns;  // table column of each feature
+};
+
+// Rows `rows` of the prepared data (all of them when empty).
+struct Subset {
+  std::vector<float> raw, y, weight;
+  std::size_t n = 0;
+};
+
+Subset take_rows(const Prepared& p, const std::vector<std::size_t>& rows) {
+  Subset s;
+  s.n = rows.size();
+  s.raw.resize(s.n * p.d);
+  s.y.resize(s.n);
+  if (!p.weight.empty()) s.weight.resize(s.n);
+  for (std::size_t r = 0; r < s.n; ++r) {
+    const std::size_t i = rows[r];
+    std::copy(p.raw.begin() + static_cast<std::ptrdiff_t>(i * p.d),
+              p.raw.begin() + static_cast<std::ptrdiff_t>((i + 1) * p.d),
+              s.raw.begin() + static_cast<std::ptrdiff_t>(r * p.d));
+    s.y[r] = p.y[i];
+    if (!p.weight.empty()) s.weight[r] = p.weight[i];
   }
-  const std::size_t d = features.size();
-  std::vector<float> raw(n * d);
-  for (std::size_t k = 0; k < d; ++k) {
-    const Column& c = table.columns[features[k]];
-    meta.feature_names.push_back(c.name);
-    const bool categorical = c.type == ColumnType::categorical && !c.labels.empty();
-    if (categorical && c.labels.size() > options.bins.max_bins) {
-      *error = Error{"", 0, 0,
-                     "column '" + c.name + "' has " + std::to_string(c.labels.size()) +
-                         " categories, more than max_bins (" + std::to_string(options.bins.max_bins) +
-                         "); raise --param max_bins (at most 255) or group rare categories"};
+  return s;
+}
+
+// The validation table's rows in the training table's terms: the same
+// features by name, categories and classes by label (an unknown category is
+// missing; an unknown class is an error).
+bool map_validation(const Table& valid, const Table& train, const Prepared& p, Subset* out, Error* error) {
+  out->n = valid.rows;
+  out->raw.assign(valid.rows * p.d, NAN);
+  out->y.assign(valid.rows, 0.0f);
+  for (std::size_t k = 0; k < p.d; ++k) {
+    const Column& tc = train.columns[p.columns[k]];
+    const int at = valid.index_of(tc.name);
+    if (at < 0) {
+      *error = Error{"", 0, 0, "the validation file has no column '" + tc.name + "'"};
       return false;
     }
-    n_categories.push_back(categorical ? static_cast<std::uint32_t>(c.labels.size()) : 0u);
-    meta.categories.push_back(categorical ? c.labels : std::vector<std::string>{});
-    for (std::size_t i = 0; i < n; ++i) {
-      if (categorical) {
-        raw[i * d + k] = c.codes[i] < 0 ? NAN : static_cast<float>(c.codes[i]);
-      } else {
-        raw[i * d + k] = c.type == ColumnType::numeric ? c.values[i] : NAN;
+    const Column& vc = valid.columns[static_cast<std::size_t>(at)];
+    if (p.n_categories[k] > 0) {
+      std::map<std::string, std::size_t> code;
+      for (std::size_t c = 0; c < tc.labels.size(); ++c) code[tc.labels[c]] = c;
+      for (std::size_t i = 0; i < valid.rows; ++i) {
+        if (vc.type != ColumnType::categorical || vc.codes[i] < 0) continue;
+        const auto it = code.find(vc.labels[static_cast<std::size_t>(vc.codes[i])]);
+        if (it != code.end()) out->raw[i * p.d + k] = static_cast<float>(it->second);
       }
+    } else if (vc.type == ColumnType::numeric) {
+      for (std::size_t i = 0; i < valid.rows; ++i) out->raw[i * p.d + k] = vc.values[i];
+    } else if (tc.type == ColumnType::numeric) {
+      *error =
+          Error{"", 0, 0,
+                "column '" + tc.name + "' is numeric in the training file but not in the validation file"};
+      return false;
     }
   }
-  std::vector<float> y(n);
-  for (std::size_t i = 0; i < n; ++i)
-    y[i] = classification ? static_cast<float>(target.codes[i]) : target.values[i];
-  const std::uint32_t n_classes = classification ? static_cast<std::uint32_t>(target.labels.size()) : 0u;
-  meta.target = target.name;
-  meta.classes = classification ? target.labels : std::vector<std::string>{};
-  meta.model_name = options.kind == TreeKind::forest        ? "forest"
-                    : options.kind == TreeKind::extra_trees ? "extra_trees"
-                    : options.kind == TreeKind::gbdt        ? "gbdt"
-                                                            : "tree";
+  const Column& tt = train.columns[static_cast<std::size_t>(train.target)];
+  const int vt = valid.index_of(tt.name);
+  if (vt < 0) {
+    *error = Error{"", 0, 0, "the validation file has no target column '" + tt.name + "'"};
+    return false;
+  }
+  const Column& vy = valid.columns[static_cast<std::size_t>(vt)];
+  if (p.classification) {
+    std::map<std::string, std::size_t> code;
+    for (std::size_t c = 0; c < tt.labels.size(); ++c) code[tt.labels[c]] = c;
+    for (std::size_t i = 0; i < valid.rows; ++i) {
+      const bool present =
+          vy.type == ColumnType::categorical ? vy.codes[i] >= 0 : vy.values[i] == vy.values[i];
+      if (!present) {
+        *error =
+            Error{"", 0, 0,
+                  "validation row " + std::to_string(i + 1) + ": the target '" + tt.name + "' is missing"};
+        return false;
+      }
+      const std::string label = vy.type == ColumnType::categorical
+                                    ? vy.labels[static_cast<std::size_t>(vy.codes[i])]
+                                    : std::string();
+      const auto it = code.find(label);
+      if (vy.type != ColumnType::categorical || it == code.end()) {
+        *error = Error{"", 0, 0,
+                       "validation row " + std::to_string(i + 1) + ": class '" + label + "' of '" + tt.name +
+                           "' does not occur in the training data"};
+        return false;
+      }
+      out->y[i] = static_cast<float>(it->second);
+    }
+  } else {
+    for (std::size_t i = 0; i < valid.rows; ++i) {
+      const float v = vy.type == ColumnType::numeric ? vy.values[i] : NAN;
+      if (v != v) {
+        *error = Error{"", 0, 0,
+                       "validation row " + std::to_string(i + 1) + ": the target '" + tt.name +
+                           "' is missing or not a number"};
+        return false;
+      }
+      out->y[i] = v;
+    }
+  }
+  return true;
+}
+
+// Balanced class weights: n / (classes x count of the class), per row.
+std::vector<float> balanced_weights(const std::vector<float>& y, std::uint32_t n_classes) {
+  std::vector<double> count(n_classes, 0.0);
+  for (float v : y) count[static_cast<std::size_t>(v)] += 1.0;
+  std::vector<float> w(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    w[i] = static_cast<float>(static_cast<double>(y.size()) /
+                              (static_cast<double>(n_classes) * count[static_cast<std::size_t>(y[i])]));
+  }
+  return w;
+}
+
+bool write_trees(const Prepared& p, const std::vector<TreeSpec>& specs, std::uint32_t outputs,
+                 std::uint32_t leaf_width, f::Aggregation aggregation, f::Link link,
+                 const std::vector<float>& base, TrainedTrees* out, Error* error) {
+  const f::Task task =
+      !p.classification ? f::Task::regression : (p.n_classes == 2 ? f::Task::binary : f::Task::multiclass);
+  return build_model(
+      [&](ModelWriter& w) {
+        EMBER_TRY(w.schema(
+            {task, p.n_classes, Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size())}));
+        EMBER_TRY(w.trees({static_cast<std::uint32_t>(p.d), outputs, leaf_width, aggregation, link,
+                           Span<const float>(base.data(), base.size()),
+                           Span<const TreeSpec>(specs.data(), specs.size())}));
+        return write_metadata(w, p.meta);
+      },
+      &out->storage, &out->size, error);
+}
+
+bool train_gbdt(const TreeTrainOptions& options, const Table& table, const Prepared& p, ThreadPool* pool,
+                std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
+                Error* error) {
+  GbdtOptions go = options.gbdt;
+  go.objective = !p.classification  ? options.gbdt_loss
+                 : p.n_classes == 2 ? GbdtObjective::binary_logloss
+                                    : GbdtObjective::softmax;
+  go.seed = options.seed;
+  go.executor = pool != nullptr ? &pool->executor() : nullptr;
+  // Training and validation rows.
+  std::vector<std::size_t> train_rows, valid_rows;
+  Subset valid;
+  const bool has_valid = options.valid != nullptr || options.validation_fraction > 0.0;
+  if (options.valid == nullptr && options.validation_fraction > 0.0) {
+    // Stratified by class (one stratum for regression), drawn from the seed.
+    Rng rng(options.seed, 3);
+    const std::uint32_t strata = p.classification ? p.n_classes : 1u;
+    std::vector<std::vector<std::size_t>> by(strata);
+    for (std::size_t i = 0; i < p.n; ++i)
+      by[p.classification ? static_cast<std::size_t>(p.y[i]) : 0].push_back(i);
+    std::vector<char> held(p.n, 0);
+    for (auto& rows : by) {
+      rng.shuffle(Span<std::size_t>(rows.data(), rows.size()));
+      const auto k =
+          static_cast<std::size_t>(std::ceil(options.validation_fraction * static_cast<double>(rows.size())));
+      for (std::size_t r = 0; r < k && r < rows.size(); ++r) held[rows[r]] = 1;
+    }
+    for (std::size_t i = 0; i < p.n; ++i) (held[i] ? valid_rows : train_rows).push_back(i);
+    if (train_rows.empty() || valid_rows.empty()) {
+      *error = Error{"", 0, 0, "validation_fraction leaves no rows to train on or to validate with"};
+      return false;
+    }
+    valid = take_rows(p, valid_rows);
+  } else {
+    for (std::size_t i = 0; i < p.n; ++i) train_rows.push_back(i);
+    if (options.valid != nullptr && !map_validation(*options.valid, table, p, &valid, error)) return false;
+    if (options.valid != nullptr && options.balanced_class_weight) {
+      // The training data's class weights, applied to the validation rows.
+      const std::vector<float> w = balanced_weights(p.y, p.n_classes);
+      std::vector<float> per_class(p.n_classes, 1.0f);
+      for (std::size_t i = 0; i < p.n; ++i) per_class[static_cast<std::size_t>(p.y[i])] = w[i];
+      valid.weight.resize(valid.n);
+      for (std::size_t i = 0; i < valid.n; ++i)
+        valid.weight[i] = per_class[static_cast<std::size_t>(valid.y[i])];
+    }
+  }
+  if (has_valid && !options.early_stopping_given)
+    go.early_stopping_rounds = 10;  // scikit-learn's n_iter_no_change
+  const Subset train = take_rows(p, train_rows);
 
   const auto start = std::chrono::steady_clock::now();
   Arena data_arena(nullptr, 0, heap_upstream());
   Arena scratch(nullptr, 0, heap_upstream());
   Arena result(nullptr, 0, heap_upstream());
+  BinnedData binned, valid_binned;
+  Status s = bin_data(MatrixView<const float>{train.raw.data(), train.n, p.d, p.d},
+                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), options.bins,
+                      data_arena, &binned);
+  if (s == Status::ok && has_valid) {
+    s = bin_like(binned, MatrixView<const float>{valid.raw.data(), valid.n, p.d, p.d}, data_arena,
+                 &valid_binned);
+  }
+  if (s != Status::ok) {
+    *error =
+        Error{"", 0, 0, std::string("cannot bin the data: ") + status_name(s) + ": " + status_description(s)};
+    return false;
+  }
+  GbdtValidation gv;
+  gv.data = &valid_binned;
+  gv.target = Span<const float>(valid.y.data(), valid.y.size());
+  gv.sample_weight = Span<const float>(valid.weight.data(), valid.weight.size());
+  Importance importance{Span<double>(gain->data(), p.d), Span<std::uint32_t>(splits->data(), p.d)};
+  GbdtModel gm;
+  s = fit_gbdt(binned, Span<const float>(train.y.data(), train.n), p.n_classes,
+               Span<const float>(train.weight.data(), train.weight.size()), go, scratch, result, &gm,
+               &importance, has_valid ? &gv : nullptr);
+  out->fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (s != Status::ok) {
+    *error = fit_error(s);
+    return false;
+  }
+  out->validation_loss.assign(gm.validation_loss.begin(), gm.validation_loss.end());
+  out->rounds = gm.rounds;
+  out->validation_rows = has_valid ? valid.n : 0;
+  std::vector<TreeSpec> specs;
+  out->trees = gm.trees.size();
+  out->nodes = out->leaves = 0;
+  for (std::size_t t = 0; t < gm.trees.size(); ++t) {
+    specs.push_back(gm.trees[t].spec(gm.output[t]));
+    out->nodes += gm.trees[t].nodes.size();
+    out->leaves += gm.trees[t].leaf_values.size();
+  }
+  const f::Link link =
+      !p.classification ? f::Link::identity : (p.n_classes == 2 ? f::Link::logistic : f::Link::softmax);
+  const std::vector<float> base(gm.base_score.begin(), gm.base_score.end());
+  return write_trees(p, specs, gm.outputs, 1, f::Aggregation::sum, link, base, out, error);
+}
+
+bool train_forest(const TreeTrainOptions& options, const Prepared& p, ThreadPool* pool,
+                  std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
+                  Error* error) {
+  const std::size_t n = p.n, d = p.d;
+  const bool ensemble = options.kind != TreeKind::tree;
+  const std::size_t n_trees = ensemble ? options.n_estimators : 1;
+  TreeOptions tree = options.tree;
+  if (!options.criterion_given)
+    tree.criterion = p.classification ? Criterion::gini : Criterion::squared_error;
+  tree.random_splits = options.kind == TreeKind::extra_trees;
+  tree.max_features = forest_max_features(options, d, p.classification);
+  const bool bootstrap = ensemble && options.bootstrap;
+  if (options.oob_score && !bootstrap) {
+    *error = Error{"", 0, 0, "oob_score needs bootstrap=true: without it no row is left out of a tree"};
+    return false;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  Arena data_arena(nullptr, 0, heap_upstream());
   BinnedData binned;
-  Status s = bin_data(MatrixView<const float>{raw.data(), n, d, d},
-                      Span<const std::uint32_t>(n_categories.data(), n_categories.size()), options.bins,
+  Status s = bin_data(MatrixView<const float>{p.raw.data(), n, d, d},
+                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), options.bins,
                       data_arena, &binned);
   if (s != Status::ok) {
     *error =
         Error{"", 0, 0, std::string("cannot bin the data: ") + status_name(s) + ": " + status_description(s)};
     return false;
   }
-  std::vector<double> gain(d, 0.0);
-  std::vector<std::uint32_t> splits(d, 0);
-  Importance importance{Span<double>(gain.data(), d), Span<std::uint32_t>(splits.data(), d)};
-  if (options.kind == TreeKind::gbdt) {
-    GbdtOptions go = options.gbdt;
-    go.objective = !classification  ? GbdtObjective::squared_error
-                   : n_classes == 2 ? GbdtObjective::binary_logloss
-                                    : GbdtObjective::softmax;
-    GbdtModel gm;
-    s = fit_gbdt(binned, Span<const float>(y.data(), n), n_classes, {}, go, scratch, result, &gm,
-                 &importance);
-    out->fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (s != Status::ok) {
-      *error =
-          Error{"", 0, 0, std::string("fitting failed: ") + status_name(s) + ": " + status_description(s)};
+  // Every tree's seed up front: tree t is the same whichever thread fits it.
+  Rng rng(options.seed);
+  std::vector<std::uint64_t> seeds(n_trees);
+  for (auto& seed : seeds) seed = rng.next_u64();
+  std::vector<FittedTree> fitted(n_trees);
+  std::vector<std::unique_ptr<Arena>> results(n_trees);
+  std::vector<std::vector<double>> tree_gain(n_trees, std::vector<double>(d, 0.0));
+  std::vector<std::vector<std::uint32_t>> tree_splits(n_trees, std::vector<std::uint32_t>(d, 0));
+  std::vector<std::vector<bool>> in_bag(options.oob_score ? n_trees : 0);
+  std::vector<Status> status(n_trees, Status::ok);
+  // Scratch arenas, one per thread at a time.
+  std::mutex scratch_mutex;
+  std::vector<std::unique_ptr<Arena>> free_scratch;
+  // A single tree may use the threads inside itself; a forest uses them across trees.
+  const Executor* inner = !ensemble && pool != nullptr ? &pool->executor() : nullptr;
+
+  auto fit_one = [&](std::size_t t) {
+    std::unique_ptr<Arena> scratch;
+    {
+      std::lock_guard<std::mutex> lock(scratch_mutex);
+      if (!free_scratch.empty()) {
+        scratch = std::move(free_scratch.back());
+        free_scratch.pop_back();
+      }
+    }
+    if (!scratch) scratch = std::make_unique<Arena>(nullptr, 0, heap_upstream());
+    results[t] = std::make_unique<Arena>(nullptr, 0, heap_upstream());
+    std::vector<float> weights = p.weight;
+    if (bootstrap) {
+      // n draws with replacement, as counts.
+      Rng draw(seeds[t], 1);
+      std::vector<float> counts(n, 0.0f);
+      for (std::size_t i = 0; i < n; ++i) counts[static_cast<std::size_t>(draw.below64(n))] += 1.0f;
+      if (weights.empty()) {
+        weights = std::move(counts);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) weights[i] *= counts[i];
+      }
+      if (options.oob_score) {
+        in_bag[t].resize(n);
+        for (std::size_t i = 0; i < n; ++i) in_bag[t][i] = weights[i] > 0.0f;
+      }
+    }
+    TreeOptions o = tree;
+    o.seed = seeds[t];
+    o.executor = inner;
+    Importance imp{Span<double>(tree_gain[t].data(), d), Span<std::uint32_t>(tree_splits[t].data(), d)};
+    status[t] = fit_decision_tree(binned, Span<const float>(p.y.data(), n), p.n_classes,
+                                  Span<const float>(weights.data(), weights.size()), o, *scratch, *results[t],
+                                  &fitted[t], &imp);
+    std::lock_guard<std::mutex> lock(scratch_mutex);
+    free_scratch.push_back(std::move(scratch));
+  };
+  auto fit_range = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) fit_one(t);
+  };
+  parallel_ranges(pool != nullptr && ensemble ? &pool->executor() : nullptr, n_trees, 1, fit_range);
+  for (Status st : status) {
+    if (st != Status::ok) {
+      *error = fit_error(st);
       return false;
     }
-    std::vector<TreeSpec> specs;
-    out->trees = gm.trees.size();
-    out->nodes = out->leaves = 0;
-    for (std::size_t t = 0; t < gm.trees.size(); ++t) {
-      specs.push_back(gm.trees[t].spec(gm.output[t]));
-      out->nodes += gm.trees[t].nodes.size();
-      out->leaves += gm.trees[t].leaf_values.size();
-    }
-    const f::Task task =
-        !classification ? f::Task::regression : (n_classes == 2 ? f::Task::binary : f::Task::multiclass);
-    const f::Link link =
-        !classification ? f::Link::identity : (n_classes == 2 ? f::Link::logistic : f::Link::softmax);
-    const bool ok = build_model(
-        [&](ModelWriter& w) {
-          EMBER_TRY(w.schema(
-              {task, n_classes, Span<const std::uint32_t>(n_categories.data(), n_categories.size())}));
-          EMBER_TRY(w.trees({static_cast<std::uint32_t>(d), gm.outputs, 1, f::Aggregation::sum, link,
-                             Span<const float>(gm.base_score.data(), gm.base_score.size()),
-                             Span<const TreeSpec>(specs.data(), specs.size())}));
-          return write_metadata(w, meta);
-        },
-        &out->storage, &out->size, error);
-    if (!ok) return false;
-  } else if (!train_forest(options, tree, binned, y, n_classes, classification, d, n_categories, meta,
-                           scratch, result, importance, start, out, error)) {
-    return false;
   }
-  double total = 0.0;
-  for (double g : gain) total += g;
-  out->importance_gain.resize(d);
-  for (std::size_t j = 0; j < d; ++j) out->importance_gain[j] = total > 0.0 ? gain[j] / total : 0.0;
-  out->importance_splits = splits;
-  out->feature_names = meta.feature_names;
-  out->model_name = meta.model_name;
-  return true;
-}
-
-bool train_forest(const TreeTrainOptions& options, TreeOptions tree, const BinnedData& binned,
-                  const std::vector<float>& y, std::uint32_t n_classes, bool classification, std::size_t d,
-                  const std::vector<std::uint32_t>& n_categories, const StandardMetadata& meta,
-                  Arena& scratch, Arena& result, Importance& importance,
-                  std::chrono::steady_clock::time_point start, TrainedTrees* out, Error* error) {
-  const std::size_t n = y.size();
-  Status s = Status::ok;
-  const bool ensemble = options.kind != TreeKind::tree;
-  const std::size_t n_trees = ensemble ? options.n_estimators : 1;
-  tree.random_splits = options.kind == TreeKind::extra_trees;
-  std::vector<FittedTree> fitted(n_trees);
-  std::vector<float> weights;
-  Rng rng(options.seed);
-  tree.max_features = forest_max_features(options, d, classification);
-  for (std::size_t t = 0; t < n_trees && s == Status::ok; ++t) {
-    TreeOptions o = tree;
-    o.seed = rng.next_u64();
-    if (ensemble && options.bootstrap) {
-      // n draws with replacement, as counts.
-      weights.assign(n, 0.0f);
-      for (std::size_t i = 0; i < n; ++i) weights[static_cast<std::size_t>(rng.below64(n))] += 1.0f;
+  // Importances summed in tree order, whatever order the trees were fitted in.
+  for (std::size_t t = 0; t < n_trees; ++t) {
+    for (std::size_t j = 0; j < d; ++j) {
+      (*gain)[j] += tree_gain[t][j];
+      (*splits)[j] += tree_splits[t][j];
     }
-    s = fit_decision_tree(binned, Span<const float>(y.data(), n), n_classes,
-                          Span<const float>(weights.data(), weights.size()), o, scratch, result, &fitted[t],
-                          &importance);
   }
   out->fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (s != Status::ok) {
-    *error = Error{"", 0, 0, std::string("fitting failed: ") + status_name(s) + ": " + status_description(s)};
-    return false;
+
+  if (options.oob_score) {
+    // Each row's average over the trees that left it out, trees in order.
+    const std::size_t width = p.classification ? p.n_classes : 1;
+    std::vector<double> sum(n * width, 0.0);
+    std::vector<std::uint32_t> votes(n, 0);
+    auto score_rows = [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t t = 0; t < n_trees; ++t) {
+          if (in_bag[t][i]) continue;
+          const float* leaf = fitted_tree_leaf(fitted[t], binned, i);
+          for (std::size_t c = 0; c < width; ++c) sum[i * width + c] += leaf[c];
+          ++votes[i];
+        }
+      }
+    };
+    parallel_ranges(pool != nullptr ? &pool->executor() : nullptr, n, 4096, score_rows);
+    double correct = 0.0, sse = 0.0, mean = 0.0;
+    std::size_t counted = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (votes[i] == 0) continue;
+      ++counted;
+      mean += p.y[i];
+    }
+    mean = counted > 0 ? mean / static_cast<double>(counted) : 0.0;
+    double sst = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (votes[i] == 0) continue;
+      if (p.classification) {
+        std::size_t best = 0;
+        for (std::size_t c = 1; c < width; ++c) best = sum[i * width + c] > sum[i * width + best] ? c : best;
+        correct += best == static_cast<std::size_t>(p.y[i]) ? 1.0 : 0.0;
+      } else {
+        const double r = sum[i] / votes[i] - p.y[i];
+        sse += r * r;
+        sst += (p.y[i] - mean) * (p.y[i] - mean);
+      }
+    }
+    out->oob_rows = counted;
+    if (counted > 0) {
+      out->oob_score =
+          p.classification ? correct / static_cast<double>(counted) : (sst > 0.0 ? 1.0 - sse / sst : 0.0);
+    }
   }
 
   std::vector<TreeSpec> specs;
@@ -212,21 +432,103 @@ bool train_forest(const TreeTrainOptions& options, TreeOptions tree, const Binne
     out->nodes += ft.nodes.size();
     out->leaves += ft.leaf_values.size() / ft.leaf_width;
   }
-  const std::uint32_t outputs = classification ? n_classes : 1u;
+  const std::uint32_t outputs = p.classification ? p.n_classes : 1u;
   const std::vector<float> base(outputs, 0.0f);
-  const f::Task task =
-      !classification ? f::Task::regression : (n_classes == 2 ? f::Task::binary : f::Task::multiclass);
-  const bool ok = build_model(
-      [&](ModelWriter& w) {
-        EMBER_TRY(
-            w.schema({task, n_classes, Span<const std::uint32_t>(n_categories.data(), n_categories.size())}));
-        EMBER_TRY(w.trees({static_cast<std::uint32_t>(d), outputs, outputs, f::Aggregation::mean,
-                           f::Link::identity, Span<const float>(base.data(), base.size()),
-                           Span<const TreeSpec>(specs.data(), specs.size())}));
-        return write_metadata(w, meta);
-      },
-      &out->storage, &out->size, error);
+  return write_trees(p, specs, outputs, outputs, f::Aggregation::mean, f::Link::identity, base, out, error);
+}
+
+}  // namespace
+
+bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error) {
+  if (table.target < 0) {
+    *error = Error{"", 0, 0, "no target column: choose one with --target"};
+    return false;
+  }
+  const Column& target = table.columns[static_cast<std::size_t>(table.target)];
+  Prepared p;
+  p.classification = target.type == ColumnType::categorical;
+  p.n = table.rows;
+  std::string message;
+  if (!check_training_target(target, p.n, p.classification, &message)) {
+    *error = Error{"", 0, 0, message};
+    return false;
+  }
+  if (options.kind != TreeKind::gbdt && options.criterion_given &&
+      p.classification == (options.tree.criterion == Criterion::squared_error)) {
+    *error = Error{"", 0, 0,
+                   p.classification ? "criterion squared_error is for a numeric target; '" + target.name +
+                                          "' holds class labels (use gini or entropy)"
+                                    : "criterion gini/entropy needs class labels; '" + target.name +
+                                          "' is numeric (use squared_error)"};
+    return false;
+  }
+  if (options.kind == TreeKind::gbdt && p.classification &&
+      options.gbdt_loss != GbdtObjective::squared_error) {
+    *error = Error{"", 0, 0,
+                   "loss absolute_error and huber are for a numeric target; '" + target.name +
+                       "' holds class labels (its loss is the log loss)"};
+    return false;
+  }
+  if (options.balanced_class_weight && !p.classification) {
+    *error = Error{"", 0, 0, "class_weight=balanced needs class labels; '" + target.name + "' is numeric"};
+    return false;
+  }
+
+  // Raw rows: numbers, category codes, NaN. No pipeline.
+  for (std::size_t j = 0; j < table.columns.size(); ++j) {
+    if (static_cast<int>(j) != table.target) p.columns.push_back(j);
+  }
+  p.d = p.columns.size();
+  p.raw.resize(p.n * p.d);
+  for (std::size_t k = 0; k < p.d; ++k) {
+    const Column& c = table.columns[p.columns[k]];
+    p.meta.feature_names.push_back(c.name);
+    const bool categorical = c.type == ColumnType::categorical && !c.labels.empty();
+    if (categorical && c.labels.size() > options.bins.max_bins) {
+      *error = Error{"", 0, 0,
+                     "column '" + c.name + "' has " + std::to_string(c.labels.size()) +
+                         " categories, more than max_bins (" + std::to_string(options.bins.max_bins) +
+                         "); raise --param max_bins (at most 255) or group rare categories"};
+      return false;
+    }
+    p.n_categories.push_back(categorical ? static_cast<std::uint32_t>(c.labels.size()) : 0u);
+    p.meta.categories.push_back(categorical ? c.labels : std::vector<std::string>{});
+    for (std::size_t i = 0; i < p.n; ++i) {
+      if (categorical) {
+        p.raw[i * p.d + k] = c.codes[i] < 0 ? NAN : static_cast<float>(c.codes[i]);
+      } else {
+        p.raw[i * p.d + k] = c.type == ColumnType::numeric ? c.values[i] : NAN;
+      }
+    }
+  }
+  p.y.resize(p.n);
+  for (std::size_t i = 0; i < p.n; ++i)
+    p.y[i] = p.classification ? static_cast<float>(target.codes[i]) : target.values[i];
+  p.n_classes = p.classification ? static_cast<std::uint32_t>(target.labels.size()) : 0u;
+  if (options.balanced_class_weight) p.weight = balanced_weights(p.y, p.n_classes);
+  p.meta.target = target.name;
+  p.meta.classes = p.classification ? target.labels : std::vector<std::string>{};
+  p.meta.model_name = options.kind == TreeKind::forest        ? "forest"
+                      : options.kind == TreeKind::extra_trees ? "extra_trees"
+                      : options.kind == TreeKind::gbdt        ? "gbdt"
+                                                              : "tree";
+
+  std::unique_ptr<ThreadPool> pool;
+  if (options.n_jobs != 1) pool = std::make_unique<ThreadPool>(options.n_jobs);
+  out->threads = pool ? pool->threads() : 1u;
+  std::vector<double> gain(p.d, 0.0);
+  std::vector<std::uint32_t> splits(p.d, 0);
+  const bool ok = options.kind == TreeKind::gbdt
+                      ? train_gbdt(options, table, p, pool.get(), &gain, &splits, out, error)
+                      : train_forest(options, p, pool.get(), &gain, &splits, out, error);
   if (!ok) return false;
+  double total = 0.0;
+  for (double g : gain) total += g;
+  out->importance_gain.resize(p.d);
+  for (std::size_t j = 0; j < p.d; ++j) out->importance_gain[j] = total > 0.0 ? gain[j] / total : 0.0;
+  out->importance_splits = splits;
+  out->feature_names = p.meta.feature_names;
+  out->model_name = p.meta.model_name;
   return true;
 }
 

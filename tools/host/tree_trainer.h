@@ -4,6 +4,7 @@
 #ifndef EMBER_HOST_TREE_TRAINER_H
 #define EMBER_HOST_TREE_TRAINER_H
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,7 +33,18 @@ struct TreeTrainOptions {
   bool max_features_log2 = false;
   bool max_features_sqrt = false;
   std::uint64_t seed = 0;
-  GbdtOptions gbdt;  // gbdt: the objective is chosen from the target
+  GbdtOptions gbdt;  // gbdt: the objective is chosen from the target (and gbdt_loss)
+  GbdtObjective gbdt_loss = GbdtObjective::squared_error;  // for a numeric target
+  // gbdt validation: rows of `valid` (same columns as the training table),
+  // or else this share of the training rows (stratified by class, drawn
+  // from the seed) held out. With a validation set, early stopping is on
+  // with gbdt.early_stopping_rounds, or 10 rounds unless that was given.
+  const Table* valid = nullptr;
+  double validation_fraction = 0.0;
+  bool early_stopping_given = false;
+  bool balanced_class_weight = false;  // weights n / (classes x class count), as scikit-learn
+  bool oob_score = false;              // forest with bootstrap: score on the rows each tree left out
+  unsigned n_jobs = 1;                 // threads; 0 = one per core. The model bytes do not depend on it
 };
 
 struct TrainedTrees {
@@ -43,9 +55,21 @@ struct TrainedTrees {
   std::vector<std::string> feature_names;
   std::vector<double> importance_gain;  // normalised to sum 1 (0s when no split)
   std::vector<std::uint32_t> importance_splits;
-  std::string model_name;  // "tree" or "forest"
+  std::string model_name;  // "tree", "forest", "extra_trees" or "gbdt"
+  // Out-of-bag score (accuracy, or R^2 for regression) when asked for;
+  // NaN otherwise. Rows no tree left out are not counted.
+  double oob_score = NAN;
+  std::size_t oob_rows = 0;
+  // gbdt with a validation set: the loss after every round trained, the
+  // rounds kept and the rows held out.
+  std::vector<double> validation_loss;
+  std::uint32_t rounds = 0;
+  std::size_t validation_rows = 0;
+  unsigned threads = 1;
 };
 
+// Errors name the cause: the target, a validation column that is missing
+// or holds an unknown class, parameters that do not fit the data.
 bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error);
 
 }  // namespace ember::host

@@ -1,0 +1,36 @@
+// Model parameters given as --param KEY=VALUE: one table per model says
+// which keys exist, what a value must be and where it goes, and one parser
+// applies them all, with the same messages for every model.
+#ifndef EMBER_CLI_PARAMS_H
+#define EMBER_CLI_PARAMS_H
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "args.h"
+
+namespace ember::cli {
+
+struct ParamSpec {
+  std::string key;
+  std::string expected;  // what a valid value is, for messages: "a whole number >= 1"
+  std::function<bool(const std::string& value)> apply;  // false: the value is not valid
+};
+
+// Applies every --param of `args` in order. Errors (false, *error set):
+// not KEY=VALUE; an unknown key (close names suggested, every key listed);
+// a value `apply` refuses ("KEY must be EXPECTED").
+bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, const std::string& model,
+                  std::string* error);
+
+// Value parsers: the whole text must be the value.
+bool parse_double(const std::string& text, double* out);        // finite
+bool parse_count(const std::string& text, std::uint32_t* out);  // >= 1
+bool parse_u64(const std::string& text, std::uint64_t* out);    // >= 0
+bool parse_bool(const std::string& text, bool* out);            // true or false
+
+}  // namespace ember::cli
+
+#endif  // EMBER_CLI_PARAMS_H

@@ -1,0 +1,58 @@
+// A fixed pool of worker threads behind the core's Executor hook.
+//
+// parallel_for hands out task indices from a shared counter to the workers
+// and to the calling thread, and returns when every task has finished. A
+// call made while another is running (a task that itself asks for
+// parallelism) runs its tasks inline instead of waiting on the pool, so
+// nesting cannot deadlock.
+#ifndef EMBER_HOST_THREAD_POOL_H
+#define EMBER_HOST_THREAD_POOL_H
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ember/executor.h"
+
+namespace ember::host {
+
+class ThreadPool {
+ public:
+  // `threads` counts the caller: 1 starts no worker; 0 means one per
+  // hardware thread.
+  explicit ThreadPool(unsigned threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  unsigned threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
+  // An Executor that runs on this pool; valid while the pool lives.
+  const Executor& executor() const { return executor_; }
+
+ private:
+  static void run(void* self, std::size_t count, Executor::Task task, void* context);
+  void work(std::size_t generation_seen);
+  void drain();
+
+  std::vector<std::thread> workers_;
+  Executor executor_;
+  std::mutex busy_;  // held by the thread whose parallel_for owns the pool
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::size_t generation_ = 0;
+  bool stop_ = false;
+  // The current job.
+  Executor::Task task_ = nullptr;
+  void* context_ = nullptr;
+  std::size_t count_ = 0;
+  std::atomic<std::size_t> next_{0};
+  std::size_t finished_ = 0;  // tasks done, under mutex_
+  unsigned active_ = 0;       // workers inside the current job, under mutex_
+};
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_THREAD_POOL_H
