@@ -29,6 +29,48 @@ std::uint8_t category_code(std::uint32_t n_bins, float v) {
   return known ? static_cast<std::uint8_t>(v) : kMissingBin;
 }
 
+// Bins feature j of `x` into f and codes (n of them); `sorted` holds n floats.
+void bin_feature(MatrixView<const float> x, std::size_t j, std::uint32_t n_categories,
+                 const BinOptions& options, float* e, std::uint8_t* codes, float* sorted_buf,
+                 FeatureBins& f) {
+  const std::size_t n = x.rows;
+  Span<float> sorted(sorted_buf, n);
+  if (n_categories > 0) {
+    f.categorical = true;
+    f.n_bins = n_categories;
+    for (std::size_t i = 0; i < n; ++i) codes[i] = category_code(f.n_bins, x(i, j));
+    return;
+  }
+  // Distinct present values, sorted (-0 counted as +0).
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = x(i, j);
+    if (v == v) sorted[m++] = v == 0.0f ? 0.0f : v;
+  }
+  std::sort(sorted.data(), sorted.data() + m);
+  f.edges = e;
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < m; ++i) distinct += (i == 0 || sorted[i] != sorted[i - 1]) ? 1u : 0u;
+  std::uint32_t n_edges = 0;
+  if (distinct <= options.max_bins) {
+    // A bin per distinct value: the edges are the values after the first.
+    for (std::size_t i = 1; i < m; ++i) {
+      if (sorted[i] != sorted[i - 1]) e[n_edges++] = sorted[i];
+    }
+  } else {
+    // Quantiles of the rows: edge b at rank b m / max_bins, kept strictly
+    // increasing (a run of equal values stays in one bin).
+    for (std::uint32_t k = 1; k < options.max_bins; ++k) {
+      const float candidate = sorted[(k * m) / options.max_bins];
+      if (n_edges == 0 || candidate > e[n_edges - 1]) {
+        if (candidate > sorted[0]) e[n_edges++] = candidate;
+      }
+    }
+  }
+  f.n_bins = distinct == 0 ? 0u : n_edges + 1;
+  for (std::size_t i = 0; i < n; ++i) codes[i] = numeric_code(e, n_edges, x(i, j));
+}
+
 }  // namespace
 
 std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
@@ -62,47 +104,36 @@ Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categorie
   EMBER_TRY(arena.allocate_array(d * (options.max_bins - 1), &edges));
   EMBER_TRY(arena.allocate_array(n * d, &b.codes));
   const Arena::Marker scratch_start = arena.mark();
-  Span<float> sorted;
-  EMBER_TRY(arena.allocate_array(n, &sorted));
 
-  for (std::size_t j = 0; j < d; ++j) {
-    FeatureBins& f = b.features[j];
-    std::uint8_t* codes = b.codes.data() + j * n;
-    if (n_categories[j] > 0) {
-      f.categorical = true;
-      f.n_bins = n_categories[j];
-      for (std::size_t i = 0; i < n; ++i) codes[i] = category_code(f.n_bins, x(i, j));
-      continue;
+  // Features are independent: each task bins a contiguous range of them
+  // with its own sort buffer, so the result does not depend on the workers.
+  const std::size_t tasks =
+      options.executor != nullptr
+          ? std::min<std::size_t>(d, options.executor->workers > 0 ? options.executor->workers : 1)
+          : 1;
+  Span<float> sorted;
+  EMBER_TRY(arena.allocate_array(n * tasks, &sorted));
+  struct Job {
+    MatrixView<const float> x;
+    Span<const std::uint32_t> n_categories;
+    const BinOptions* options;
+    BinnedData* b;
+    float* edges;
+    float* sorted;
+    std::size_t d, tasks;
+  } job{x, n_categories, &options, &b, edges.data(), sorted.data(), d, tasks};
+  auto task = [](void* context, std::size_t t) {
+    const Job& jb = *static_cast<const Job*>(context);
+    const std::size_t n_rows = jb.x.rows;
+    for (std::size_t j = t * jb.d / jb.tasks; j < (t + 1) * jb.d / jb.tasks; ++j) {
+      bin_feature(jb.x, j, jb.n_categories[j], *jb.options, jb.edges + j * (jb.options->max_bins - 1),
+                  jb.b->codes.data() + j * n_rows, jb.sorted + t * n_rows, jb.b->features[j]);
     }
-    // Distinct present values, sorted (-0 counted as +0).
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float v = x(i, j);
-      if (v == v) sorted[m++] = v == 0.0f ? 0.0f : v;
-    }
-    std::sort(sorted.data(), sorted.data() + m);
-    float* e = edges.data() + j * (options.max_bins - 1);
-    f.edges = e;
-    std::size_t distinct = 0;
-    for (std::size_t i = 0; i < m; ++i) distinct += (i == 0 || sorted[i] != sorted[i - 1]) ? 1u : 0u;
-    std::uint32_t n_edges = 0;
-    if (distinct <= options.max_bins) {
-      // A bin per distinct value: the edges are the values after the first.
-      for (std::size_t i = 1; i < m; ++i) {
-        if (sorted[i] != sorted[i - 1]) e[n_edges++] = sorted[i];
-      }
-    } else {
-      // Quantiles of the rows: edge b at rank b m / max_bins, kept strictly
-      // increasing (a run of equal values stays in one bin).
-      for (std::uint32_t k = 1; k < options.max_bins; ++k) {
-        const float candidate = sorted[(k * m) / options.max_bins];
-        if (n_edges == 0 || candidate > e[n_edges - 1]) {
-          if (candidate > sorted[0]) e[n_edges++] = candidate;
-        }
-      }
-    }
-    f.n_bins = distinct == 0 ? 0u : n_edges + 1;
-    for (std::size_t i = 0; i < n; ++i) codes[i] = numeric_code(e, n_edges, x(i, j));
+  };
+  if (options.executor != nullptr) {
+    options.executor->parallel_for(tasks, task, &job);
+  } else {
+    task(&job, 0);
   }
   arena.rewind(scratch_start);
   *out = b;

@@ -16,9 +16,12 @@ namespace {
 // Gradient statistics (G, H); XGBoost's gain and leaf formulas.
 class GradientPolicy {
  public:
+  // Gradients in single precision, as XGBoost's: half the memory traffic
+  // of the histogram builds. Sums are in double.
   struct Record {
-    double g, h;
+    float g, h;
   };
+  static constexpr std::size_t kFixedWidth = 2;
 
   explicit GradientPolicy(const GbdtOptions& o) : o_(o) {}
 
@@ -343,7 +346,7 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       for (std::size_t r = 0; r < n_rows; ++r) {
         const std::size_t i = sample[r];
         rows[r] = sample[r];
-        records[r] = Record{g_[i * k_ + k], h_[i * k_ + k]};
+        records[r] = Record{static_cast<float>(g_[i * k_ + k]), static_cast<float>(h_[i * k_ + k])};
       }
       Importance* imp = importance;
       Importance local;

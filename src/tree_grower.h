@@ -34,6 +34,13 @@ namespace ember::detail {
 
 constexpr std::size_t kSlots = kMaxBins + 1;  // value bins, then the missing slot (at n_bins)
 
+// Partitions of large nodes run in blocks of about this many rows.
+constexpr std::uint32_t kPartitionRows = 16384;
+constexpr std::uint32_t kMaxPartitionBlocks = 64;
+
+// Features whose histograms one task builds together (they stay in L1).
+constexpr std::size_t kGroup = 4;
+
 // Nodes with fewer rows than this get their histograms built directly:
 // subtracting a whole histogram costs more than scanning so few rows.
 constexpr std::uint32_t kSubtractMinRows = 1024;
@@ -72,7 +79,7 @@ class Grower {
 
   Grower(const BinnedData& data, const Policy& policy, const GrowOptions& options) noexcept
       : data_(data), p_(policy), o_(options), rng_(options.seed) {
-    w_ = policy.width();
+    w_ = Policy::kFixedWidth > 0 ? Policy::kFixedWidth : policy.width();
     stride_ = w_ + 1;  // the statistics, then the row count
   }
 
@@ -118,32 +125,130 @@ class Grower {
     double* hist;
   };
 
-  std::size_t slot_of(std::uint32_t j) const noexcept { return offset_[j] * stride_; }
+  // The width as a constant when the policy fixes it, so loops unroll.
+  std::size_t w() const noexcept { return Policy::kFixedWidth > 0 ? Policy::kFixedWidth : w_; }
+  std::size_t stride() const noexcept { return Policy::kFixedWidth > 0 ? Policy::kFixedWidth + 1 : stride_; }
+  std::size_t slot_of(std::uint32_t j) const noexcept { return offset_[j] * stride(); }
   std::size_t hist_doubles() const noexcept { return total_slots_ * stride_; }
 
   void build_feature(std::uint32_t j, std::uint32_t begin, std::uint32_t end, double* h) const noexcept {
     const std::uint32_t nb = data_.features[j].n_bins;
-    std::fill(h, h + (std::size_t{nb} + 1) * stride_, 0.0);
+    std::fill(h, h + (std::size_t{nb} + 1) * stride(), 0.0);
     const std::uint8_t* codes = data_.column(j);
     const std::uint32_t* rows = rows_.data();
     const Record* rec = records_.data();
     for (std::uint32_t r = begin; r < end; ++r) {
       const std::uint8_t b = codes[rows[r]];
-      double* s = h + std::size_t{b == kMissingBin ? nb : b} * stride_;
+      double* s = h + std::size_t{b == kMissingBin ? nb : b} * stride();
       p_.add(s, rec[r]);
-      s[w_] += 1.0;
+      s[w()] += 1.0;
     }
   }
-  static void build_task(void* context, std::size_t i) noexcept {
+  // Candidates [k0, k1) over rows [begin, end): each row's record is read
+  // once for the group instead of once per feature, and each feature's
+  // sums still run in row order (the same as build_feature's).
+  static void group_task(void* context, std::size_t t) noexcept {
     auto* job = static_cast<BuildJob*>(context);
     Grower& g = *job->self;
-    const std::uint32_t j = g.candidates_[i];
-    g.build_feature(j, job->begin, job->end, job->hist + g.slot_of(j));
+    const std::size_t k0 = t * kGroup, k1 = std::min(g.candidates_.size(), k0 + kGroup);
+    const std::size_t stride = g.stride(), w = g.w();
+    double* h[kGroup] = {};
+    const std::uint8_t* col[kGroup] = {};
+    std::size_t missing[kGroup] = {};
+    const std::size_t m = k1 - k0;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint32_t j = g.candidates_[k0 + k];
+      const std::uint32_t nb = g.data_.features[j].n_bins;
+      h[k] = job->hist + g.slot_of(j);
+      col[k] = g.data_.column(j);
+      missing[k] = nb;
+      std::fill(h[k], h[k] + (std::size_t{nb} + 1) * stride, 0.0);
+    }
+    const std::uint32_t* rows = g.rows_.data();
+    const Record* rec = g.records_.data();
+    for (std::uint32_t r = job->begin; r < job->end; ++r) {
+      const std::uint32_t row = rows[r];
+      const Record& x = rec[r];
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::uint8_t b = col[k][row];
+        double* s = h[k] + (b == kMissingBin ? missing[k] : b) * stride;
+        g.p_.add(s, x);
+        s[w] += 1.0;
+      }
+    }
   }
   // Every candidate's histogram of rows[begin, end) into `hist`.
   void build_all(std::uint32_t begin, std::uint32_t end, double* hist) noexcept {
     BuildJob job{this, begin, end, hist};
-    run(candidates_.size(), end - begin, &Grower::build_task, &job);
+    run((candidates_.size() + kGroup - 1) / kGroup, end - begin, &Grower::group_task, &job);
+  }
+  // Stable partition of rows[begin, end) by `mask` on `feature`: rows keep
+  // ascending order within each side. Large nodes go in blocks whose number
+  // depends only on the node's size: count (flags kept), then place.
+  struct PartitionJob {
+    Grower* self;
+    std::uint32_t begin, end, blocks;
+    const std::uint8_t* codes;
+    const BinMask* mask;
+    std::uint32_t mid;
+  };
+  static std::uint32_t block_begin(const PartitionJob& p, std::size_t b) noexcept {
+    return static_cast<std::uint32_t>(p.begin + std::uint64_t{p.end - p.begin} * b / p.blocks);
+  }
+  static void count_task(void* context, std::size_t b) noexcept {
+    auto* p = static_cast<PartitionJob*>(context);
+    Grower& g = *p->self;
+    std::uint32_t lefts = 0;
+    for (std::uint32_t r = block_begin(*p, b); r < block_begin(*p, b + 1); ++r) {
+      const bool left = p->mask->goes_left(p->codes[g.rows_[r]]);
+      g.flags_[r] = left ? 1 : 0;
+      lefts += left ? 1u : 0u;
+    }
+    g.block_left_[b] = lefts;
+  }
+  static void place_task(void* context, std::size_t b) noexcept {
+    auto* p = static_cast<PartitionJob*>(context);
+    Grower& g = *p->self;
+    // Offsets into tmp: this block's lefts after earlier blocks' lefts,
+    // its rights after all lefts and earlier blocks' rights.
+    std::uint32_t left_at = g.block_left_[b + p->blocks];  // prefix, stored by partition()
+    std::uint32_t right_at = p->mid - p->begin + (block_begin(*p, b) - p->begin) - left_at;
+    for (std::uint32_t r = block_begin(*p, b); r < block_begin(*p, b + 1); ++r) {
+      const std::uint32_t to = g.flags_[r] ? left_at++ : right_at++;
+      g.tmp_rows_[to] = g.rows_[r];
+      g.tmp_records_[to] = g.records_[r];
+    }
+  }
+  static void copy_task(void* context, std::size_t b) noexcept {
+    auto* p = static_cast<PartitionJob*>(context);
+    Grower& g = *p->self;
+    const std::uint32_t from = block_begin(*p, b), to = block_begin(*p, b + 1);
+    std::memcpy(g.rows_.data() + from, g.tmp_rows_.data() + (from - p->begin),
+                (to - from) * sizeof(std::uint32_t));
+    std::memcpy(static_cast<void*>(g.records_.data() + from), g.tmp_records_.data() + (from - p->begin),
+                (to - from) * sizeof(Record));
+  }
+  std::uint32_t partition(std::uint32_t begin, std::uint32_t end, std::uint32_t feature,
+                          const BinMask& mask) noexcept {
+    const std::uint32_t n = end - begin;
+    PartitionJob job{this,
+                     begin,
+                     end,
+                     std::min<std::uint32_t>(kMaxPartitionBlocks, std::max(1u, n / kPartitionRows)),
+                     data_.column(feature),
+                     &mask,
+                     0};
+    run(job.blocks, n, &Grower::count_task, &job);
+    std::uint32_t lefts = 0;
+    for (std::uint32_t b = 0; b < job.blocks; ++b) {
+      const std::uint32_t c = block_left_[b];
+      block_left_[b + job.blocks] = lefts;
+      lefts += c;
+    }
+    job.mid = begin + lefts;
+    run(job.blocks, n, &Grower::place_task, &job);
+    run(job.blocks, n, &Grower::copy_task, &job);
+    return job.mid;
   }
   void run(std::size_t tasks, std::size_t rows, Executor::Task task, void* context) const noexcept {
     // Small nodes are not worth a hand-off to other threads.
@@ -179,14 +284,20 @@ class Grower {
   std::uint32_t max_depth_ = 0;
 
   Span<std::uint32_t> rows_, tmp_rows_;
+  Span<std::uint8_t> flags_;        // partition: goes left, per row position
+  Span<std::uint32_t> block_left_;  // partition: per block, lefts then their prefix sums
   Span<Record> records_, tmp_records_;
   Span<std::uint32_t> candidates_;  // candidate features, ascending
   Span<std::size_t> offset_;        // slot offset of each feature's histogram
   std::size_t total_slots_ = 0;
   Span<std::uint32_t> chosen_;  // positions into candidates_ tried at the current node
   std::size_t n_chosen_ = 0;
-  Span<std::uint32_t> draws_;      // extra trees: one random number per chosen feature
-  Span<Split> best_;               // per chosen feature
+  Span<std::uint32_t> draws_;  // extra trees: one random number per chosen feature
+  struct alignas(64) PaddedSplit {
+    Split split;
+  };
+  Span<PaddedSplit> best_;         // per chosen feature
+  std::size_t padded_ = 0;         // doubles per feature in the cand_ arrays
   Span<double> cand_left_;         // per chosen feature: stride
   Span<double> cand_acc_;          // per chosen feature: stride (scan accumulator)
   Span<double> cand_side_;         // per chosen feature: 2 x stride (left and right of a trial)
@@ -242,7 +353,7 @@ void Grower<Policy>::scan_feature(std::size_t position, const ScanJob& job) noex
   const double* t = buffers_[node.buffer].stats;
   const std::uint32_t n_rows = node.end - node.begin;
   const std::uint32_t j = candidates_[chosen_[position]];
-  Split& best = best_[position];
+  Split& best = best_[position].split;
   best = Split{};
   best.gain = p_.initial_best();
   const FeatureBins& fb = data_.features[j];
@@ -255,11 +366,11 @@ void Grower<Policy>::scan_feature(std::size_t position, const ScanJob& job) noex
   std::uint32_t n_order = 0;
   // Occupied bins only: a boundary among empty ones is the same partition.
   for (std::uint32_t b = 0; b < nb; ++b) {
-    if (h[std::size_t{b} * stride_ + w_] > 0.0) order[n_order++] = static_cast<std::uint8_t>(b);
+    if (h[std::size_t{b} * stride() + w()] > 0.0) order[n_order++] = static_cast<std::uint8_t>(b);
   }
   if (fb.categorical) {
     for (std::uint32_t q = 0; q < n_order; ++q) {
-      keys[order[q]] = static_cast<float>(p_.category_key(h + std::size_t{order[q]} * stride_, t));
+      keys[order[q]] = static_cast<float>(p_.category_key(h + std::size_t{order[q]} * stride(), t));
     }
     // Insertion sort: stable, and no buffer (std::stable_sort may allocate).
     for (std::uint32_t a = 1; a < n_order; ++a) {
@@ -270,28 +381,28 @@ void Grower<Policy>::scan_feature(std::size_t position, const ScanJob& job) noex
     }
   }
   if (n_order < 2) return;
-  const double* miss = h + std::size_t{nb} * stride_;
-  const bool has_missing = miss[w_] > 0.0;
-  double* acc = cand_acc_.data() + position * stride_;
-  double* left = cand_side_.data() + position * 2 * stride_;
-  double* right = left + stride_;
-  double* kept = cand_left_.data() + position * stride_;
-  std::fill(acc, acc + stride_, 0.0);
+  const double* miss = h + std::size_t{nb} * stride();
+  const bool has_missing = miss[w()] > 0.0;
+  double* acc = cand_acc_.data() + position * padded_;
+  double* left = cand_side_.data() + position * 2 * padded_;
+  double* right = left + stride();
+  double* kept = cand_left_.data() + position * padded_;
+  std::fill(acc, acc + stride(), 0.0);
   // Extra trees: one boundary, drawn at random.
   const std::uint32_t only =
       o_.random_splits ? static_cast<std::uint32_t>((std::uint64_t{draws_[position]} * (n_order - 1)) >> 32)
                        : 0u;
   for (std::uint32_t q = 0; q + 1 < n_order; ++q) {
-    const double* s = h + std::size_t{order[q]} * stride_;
-    for (std::size_t c = 0; c < stride_; ++c) acc[c] += s[c];
+    const double* s = h + std::size_t{order[q]} * stride();
+    for (std::size_t c = 0; c < stride(); ++c) acc[c] += s[c];
     if (o_.random_splits && q != only) continue;
     for (int missing_left = 0; missing_left < 2; ++missing_left) {
       if (missing_left == 1 && !has_missing) break;
-      for (std::size_t c = 0; c < stride_; ++c) {
+      for (std::size_t c = 0; c < stride(); ++c) {
         left[c] = acc[c] + (missing_left ? miss[c] : 0.0);
         right[c] = t[c] - left[c];
       }
-      const double lc = left[w_], rc = static_cast<double>(n_rows) - lc;
+      const double lc = left[w()], rc = static_cast<double>(n_rows) - lc;
       if (lc < o_.min_samples_leaf || rc < o_.min_samples_leaf) continue;
       if (!p_.admissible(left, right)) continue;
       const double gain = p_.gain(left, right, t, job.parent_score);
@@ -302,7 +413,7 @@ void Grower<Policy>::scan_feature(std::size_t position, const ScanJob& job) noex
         // Without missing rows here, NaN follows the heavier side.
         best.missing_left = has_missing ? missing_left == 1 : p_.mass(left) >= p_.mass(right);
         best.gain = gain;
-        std::memcpy(kept, left, stride_ * sizeof(double));
+        std::memcpy(kept, left, stride() * sizeof(double));
       }
     }
   }
@@ -337,14 +448,14 @@ void Grower<Policy>::find_split(Open* node, double* hist) noexcept {
   std::size_t pick = m;
   double top = p_.initial_best();
   for (std::size_t i = 0; i < m; ++i) {
-    if (best_[i].found && better(best_[i].gain, top)) {
+    if (best_[i].split.found && better(best_[i].split.gain, top)) {
       pick = i;
-      top = best_[i].gain;
+      top = best_[i].split.gain;
     }
   }
   if (pick == m || !p_.accept(top)) return;
-  node->split = best_[pick];
-  std::memcpy(buf.left, cand_left_.data() + pick * stride_, stride_ * sizeof(double));
+  node->split = best_[pick].split;
+  std::memcpy(buf.left, cand_left_.data() + pick * padded_, stride_ * sizeof(double));
   std::memcpy(buf.order, cand_order_.data() + pick * kSlots, kSlots);
 }
 
@@ -378,12 +489,17 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
   subtract_ = o_.max_features == 0 || o_.max_features >= n_cand;
   EMBER_TRY(scratch.allocate_array(n, &tmp_rows_));
   EMBER_TRY(scratch.allocate_array(n, &tmp_records_));
+  EMBER_TRY(scratch.allocate_array(n, &flags_));
+  EMBER_TRY(scratch.allocate_array(2 * std::size_t{kMaxPartitionBlocks}, &block_left_));
   EMBER_TRY(scratch.allocate_array(n_cand, &chosen_));
   EMBER_TRY(scratch.allocate_array(n_cand, &draws_));
   EMBER_TRY(scratch.allocate_objects(n_cand, &best_));
-  EMBER_TRY(scratch.allocate_array(n_cand * stride_, &cand_left_));
-  EMBER_TRY(scratch.allocate_array(n_cand * stride_, &cand_acc_));
-  EMBER_TRY(scratch.allocate_array(n_cand * 2 * stride_, &cand_side_));
+  // Per-feature scratch padded to whole cache lines: tasks on other cores
+  // write their neighbours' entries.
+  padded_ = (stride_ + 7) / 8 * 8;
+  EMBER_TRY(scratch.allocate_array(n_cand * padded_, &cand_left_));
+  EMBER_TRY(scratch.allocate_array(n_cand * padded_, &cand_acc_));
+  EMBER_TRY(scratch.allocate_array(n_cand * 2 * padded_, &cand_side_));
   EMBER_TRY(scratch.allocate_array(n_cand * kSlots, &cand_order_));
   EMBER_TRY(scratch.allocate_array(n_cand * kSlots, &cand_keys_));
   EMBER_TRY(scratch.allocate_array(hist_doubles(), &tmp_hist_));
@@ -475,21 +591,7 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
     BinMask bn;
     bn.missing_left = s.missing_left;
     for (std::uint32_t q = 0; q <= s.prefix; ++q) bn.mask[buf.order[q] >> 5] |= 1u << (buf.order[q] & 31u);
-    // Stable partition: rows keep ascending order within each side.
-    const std::uint8_t* codes = data_.column(s.feature);
-    std::uint32_t mid = node.begin, n_right = 0;
-    for (std::uint32_t r = node.begin; r < node.end; ++r) {
-      if (bn.goes_left(codes[rows_[r]])) {
-        rows_[mid] = rows_[r];
-        records_[mid++] = records_[r];
-      } else {
-        tmp_rows_[n_right] = rows_[r];
-        tmp_records_[n_right++] = records_[r];
-      }
-    }
-    std::memcpy(rows_.data() + mid, tmp_rows_.data(), std::size_t{n_right} * sizeof(std::uint32_t));
-    std::memcpy(static_cast<void*>(records_.data() + mid), tmp_records_.data(),
-                std::size_t{n_right} * sizeof(Record));
+    const std::uint32_t mid = partition(node.begin, node.end, s.feature, bn);
 
     const std::size_t index = n_nodes_++;
     TreeNodeSpec& spec = nodes[index];

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "ember/arena.h"
+#include "ember/executor.h"
 #include "ember/matrix_view.h"
 #include "ember/span.h"
 #include "ember/status.h"
@@ -28,7 +29,8 @@ constexpr std::uint8_t kMissingBin = 255;
 constexpr std::uint32_t kMaxBins = 255;
 
 struct BinOptions {
-  std::uint32_t max_bins = 255;  // 2..255 value bins per feature
+  std::uint32_t max_bins = 255;        // 2..255 value bins per feature
+  const Executor* executor = nullptr;  // optional: features binned in parallel, same result
 };
 
 // How one feature maps to bins.
@@ -50,7 +52,8 @@ struct BinnedData {
   float threshold(std::size_t j, std::uint32_t b) const noexcept { return features[j].edges[b]; }
 };
 
-// Upper bound of the arena bytes that bin_data() takes for this shape.
+// Upper bound of the arena bytes that bin_data() takes for this shape
+// (without an executor; with one, n_rows floats more per worker).
 std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
                                 const BinOptions& options) noexcept;
 

@@ -132,6 +132,10 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
     j.begin_object().key("name").value(lm.feature_names[i]);
     j.key("type").value(m.n_categories[i] ? "categorical" : "numeric");
     if (m.n_categories[i]) j.key("categories").value(static_cast<std::uint64_t>(m.n_categories[i]));
+    if (!lm.importance_gain.empty()) {
+      j.key("importance_gain").value(static_cast<double>(lm.importance_gain[i]));
+      j.key("importance_splits").value(static_cast<std::uint64_t>(lm.importance_splits[i]));
+    }
     j.end_object();
   }
   j.end_array().key("classes").begin_array();
@@ -184,11 +188,17 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
   std::printf("\ntask        %s", task_name(m.task));
   if (!lm.target.empty()) std::printf(" (target: %s)", lm.target.c_str());
   std::printf("\nfeatures    %u\n", m.n_features);
+  const bool importance = !lm.importance_gain.empty();
+  if (importance) std::printf("  %-24s %-28s %10s %8s\n", "", "", "gain share", "splits");
   for (std::uint32_t i = 0; i < m.n_features; ++i) {
-    if (m.n_categories[i]) {
-      std::printf("  %-24s categorical, %u categories\n", lm.feature_names[i].c_str(), m.n_categories[i]);
+    const std::string kind = m.n_categories[i]
+                                 ? "categorical, " + std::to_string(m.n_categories[i]) + " categories"
+                                 : std::string("numeric");
+    if (importance) {
+      std::printf("  %-24s %-28s %10.4f %8.0f\n", lm.feature_names[i].c_str(), kind.c_str(),
+                  static_cast<double>(lm.importance_gain[i]), static_cast<double>(lm.importance_splits[i]));
     } else {
-      std::printf("  %-24s numeric\n", lm.feature_names[i].c_str());
+      std::printf("  %-24s %s\n", lm.feature_names[i].c_str(), kind.c_str());
     }
   }
   if (m.n_classes) {

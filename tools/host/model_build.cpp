@@ -39,6 +39,12 @@ Status write_metadata(ModelWriter& w, const StandardMetadata& m) {
       EMBER_TRY(put_strings(w, "categories." + std::to_string(j), m.categories[j]));
   }
   if (!m.classes.empty()) EMBER_TRY(put_strings(w, "classes", m.classes));
+  if (!m.importance_gain.empty()) {
+    EMBER_TRY(w.metadata_floats(view("importance.gain"),
+                                Span<const float>(m.importance_gain.data(), m.importance_gain.size())));
+    EMBER_TRY(w.metadata_floats(view("importance.splits"),
+                                Span<const float>(m.importance_splits.data(), m.importance_splits.size())));
+  }
   EMBER_TRY(w.metadata_string(view("target"), view(m.target)));
   return w.metadata_string(view("model"), view(m.model_name));
 }

@@ -25,6 +25,11 @@ struct StandardMetadata {
   std::vector<std::string> classes;                  // empty for regression
   std::string target;
   std::string model_name;
+  // Tree models: per feature, the share of the total split gain (sums to 1)
+  // and the number of splits; stored as "importance.gain" and
+  // "importance.splits" (f32 lists) when not empty.
+  std::vector<float> importance_gain;
+  std::vector<float> importance_splits;
 };
 
 Status write_metadata(ModelWriter& w, const StandardMetadata& m);

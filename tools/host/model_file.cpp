@@ -32,6 +32,18 @@ bool single_string(const Model& m, const std::string& key, std::string* out) {
   return true;
 }
 
+// An f32 list of one value per feature, or nothing.
+void feature_floats(const Model& m, const std::string& key, std::vector<float>* out) {
+  MetadataEntry e;
+  const float* values = nullptr;
+  out->clear();
+  if (find_metadata(m, key.data(), key.size(), &e) != Status::ok || e.count != m.n_features ||
+      metadata_floats(e, &values) != Status::ok) {
+    return;
+  }
+  out->assign(values, values + e.count);
+}
+
 }  // namespace
 
 bool load_model_file(const std::string& path, LoadedModel* out, Error* error) {
@@ -62,6 +74,12 @@ bool load_model_file(const std::string& path, LoadedModel* out, Error* error) {
   }
   single_string(m, "target", &out->target);
   single_string(m, "model", &out->model_type);
+  feature_floats(m, "importance.gain", &out->importance_gain);
+  feature_floats(m, "importance.splits", &out->importance_splits);
+  if (out->importance_gain.empty() || out->importance_splits.empty()) {
+    out->importance_gain.clear();
+    out->importance_splits.clear();
+  }
   return true;
 }
 

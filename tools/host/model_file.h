@@ -22,6 +22,9 @@ struct LoadedModel {
   std::vector<std::string> class_labels;
   std::string target;      // "" when unknown
   std::string model_type;  // "" when unknown
+  // Tree models: per feature, share of the split gain and split count;
+  // empty when the file has none.
+  std::vector<float> importance_gain, importance_splits;
 
   LoadedModel() = default;
   LoadedModel(const LoadedModel&) = delete;  // Model points into storage

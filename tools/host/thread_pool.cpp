@@ -1,6 +1,24 @@
 #include "host/thread_pool.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace ember::host {
+
+namespace {
+
+void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+constexpr int kSpins = 20000;  // pauses before a worker sleeps (tens of microseconds)
+
+}  // namespace
 
 ThreadPool::ThreadPool(unsigned threads) {
   if (threads == 0) threads = std::thread::hardware_concurrency();
@@ -8,46 +26,52 @@ ThreadPool::ThreadPool(unsigned threads) {
   executor_.run = &ThreadPool::run;
   executor_.self = this;
   executor_.workers = threads;
-  for (unsigned i = 1; i < threads; ++i) {
-    workers_.emplace_back([this] { work(0); });
-  }
+  for (unsigned i = 1; i < threads; ++i) workers_.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    std::lock_guard<std::mutex> lock(sleep_mutex_);
+    stop_.store(true);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
 }
 
-// Takes tasks until none is left, counting the ones this thread finished.
+// Takes tasks until none is left.
 void ThreadPool::drain() {
   std::size_t mine = 0;
   for (;;) {
-    const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t i = next_.fetch_add(1);
     if (i >= count_) break;
     task_(context_, i);
     ++mine;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  finished_ += mine;
-  if (finished_ == count_) done_.notify_all();
+  finished_.fetch_add(mine);
 }
 
-void ThreadPool::work(std::size_t generation_seen) {
+void ThreadPool::work() {
+  std::size_t seen = 0;
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != generation_seen; });
-      if (stop_) return;
-      generation_seen = generation_;
-      ++active_;
+    int spins = 0;
+    while (generation_.load() == seen && !stop_.load()) {
+      if (++spins < kSpins) {
+        relax();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(sleep_mutex_);
+      wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
     }
-    drain();
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (--active_ == 0) done_.notify_all();
+    if (stop_.load()) return;
+    // Announce first, then read the job: the caller does not publish a new
+    // job while a worker is announced, so the fields read here are this job's.
+    active_.fetch_add(1);
+    const std::size_t g = generation_.load();
+    if (g != seen) {
+      seen = g;
+      drain();
+    }
+    active_.fetch_sub(1);
   }
 }
 
@@ -58,22 +82,27 @@ void ThreadPool::run(void* self, std::size_t count, Executor::Task task, void* c
     for (std::size_t i = 0; i < count; ++i) task(context, i);
     return;
   }
+  // A worker that noticed the previous job late may still be leaving it.
+  while (pool->active_.load() != 0) relax();
+  pool->task_ = task;
+  pool->context_ = context;
+  pool->count_ = count;
+  pool->finished_.store(0);
+  pool->next_.store(0);
   {
-    std::unique_lock<std::mutex> lock(pool->mutex_);
-    // A worker that woke late for the previous job may still be leaving it.
-    pool->done_.wait(lock, [&] { return pool->active_ == 0; });
-    pool->task_ = task;
-    pool->context_ = context;
-    pool->count_ = count;
-    pool->finished_ = 0;
-    pool->next_.store(0, std::memory_order_relaxed);
-    ++pool->generation_;
+    std::lock_guard<std::mutex> lock(pool->sleep_mutex_);
+    pool->generation_.fetch_add(1);
   }
   pool->wake_.notify_all();
   pool->drain();
-  std::unique_lock<std::mutex> lock(pool->mutex_);
-  // Every worker must have left the job before its fields change again.
-  pool->done_.wait(lock, [&] { return pool->finished_ == pool->count_ && pool->active_ == 0; });
+  int spins = 0;
+  while (pool->finished_.load() != count || pool->active_.load() != 0) {
+    if (++spins < kSpins) {
+      relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
 }
 
 }  // namespace ember::host

@@ -1,10 +1,12 @@
 // A fixed pool of worker threads behind the core's Executor hook.
 //
-// parallel_for hands out task indices from a shared counter to the workers
-// and to the calling thread, and returns when every task has finished. A
+// parallel_for publishes a job; the workers and the calling thread take
+// task indices from a shared counter, and the call returns when every task
+// has finished. Trainers hand out many small jobs in quick succession (one
+// per tree node), so idle workers spin for a few tens of microseconds
+// before they sleep, and the caller spins while the last tasks finish. A
 // call made while another is running (a task that itself asks for
-// parallelism) runs its tasks inline instead of waiting on the pool, so
-// nesting cannot deadlock.
+// parallelism) runs its tasks inline, so nesting cannot deadlock.
 #ifndef EMBER_HOST_THREAD_POOL_H
 #define EMBER_HOST_THREAD_POOL_H
 
@@ -34,23 +36,23 @@ class ThreadPool {
 
  private:
   static void run(void* self, std::size_t count, Executor::Task task, void* context);
-  void work(std::size_t generation_seen);
+  void work();
   void drain();
 
   std::vector<std::thread> workers_;
   Executor executor_;
   std::mutex busy_;  // held by the thread whose parallel_for owns the pool
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
-  std::size_t generation_ = 0;
-  bool stop_ = false;
-  // The current job.
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> generation_{0};
+  std::atomic<unsigned> active_{0};  // workers between noticing a job and leaving it
+  // The current job, published before generation_ changes.
   Executor::Task task_ = nullptr;
   void* context_ = nullptr;
   std::size_t count_ = 0;
   std::atomic<std::size_t> next_{0};
-  std::size_t finished_ = 0;  // tasks done, under mutex_
-  unsigned active_ = 0;       // workers inside the current job, under mutex_
+  std::atomic<std::size_t> finished_{0};
 };
 
 }  // namespace ember::host

@@ -165,9 +165,24 @@ std::vector<float> balanced_weights(const std::vector<float>& y, std::uint32_t n
   return w;
 }
 
-bool write_trees(const Prepared& p, const std::vector<TreeSpec>& specs, std::uint32_t outputs,
-                 std::uint32_t leaf_width, f::Aggregation aggregation, f::Link link,
-                 const std::vector<float>& base, TrainedTrees* out, Error* error) {
+// The importances as the metadata stores them: gain shares and split counts.
+void set_importance(const std::vector<double>& gain, const std::vector<std::uint32_t>& splits,
+                    StandardMetadata* meta) {
+  double total = 0.0;
+  for (double g : gain) total += g;
+  meta->importance_gain.clear();
+  meta->importance_splits.clear();
+  for (std::size_t j = 0; j < gain.size(); ++j) {
+    meta->importance_gain.push_back(static_cast<float>(total > 0.0 ? gain[j] / total : 0.0));
+    meta->importance_splits.push_back(static_cast<float>(splits[j]));
+  }
+}
+
+bool write_trees(Prepared& p, const std::vector<double>& gain, const std::vector<std::uint32_t>& splits,
+                 const std::vector<TreeSpec>& specs, std::uint32_t outputs, std::uint32_t leaf_width,
+                 f::Aggregation aggregation, f::Link link, const std::vector<float>& base, TrainedTrees* out,
+                 Error* error) {
+  set_importance(gain, splits, &p.meta);
   const f::Task task =
       !p.classification ? f::Task::regression : (p.n_classes == 2 ? f::Task::binary : f::Task::multiclass);
   return build_model(
@@ -182,7 +197,7 @@ bool write_trees(const Prepared& p, const std::vector<TreeSpec>& specs, std::uin
       &out->storage, &out->size, error);
 }
 
-bool train_gbdt(const TreeTrainOptions& options, const Table& table, const Prepared& p, ThreadPool* pool,
+bool train_gbdt(const TreeTrainOptions& options, const Table& table, Prepared& p, ThreadPool* pool,
                 std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
                 Error* error) {
   GbdtOptions go = options.gbdt;
@@ -237,8 +252,10 @@ bool train_gbdt(const TreeTrainOptions& options, const Table& table, const Prepa
   Arena scratch(nullptr, 0, heap_upstream());
   Arena result(nullptr, 0, heap_upstream());
   BinnedData binned, valid_binned;
+  BinOptions bins = options.bins;
+  bins.executor = go.executor;
   Status s = bin_data(MatrixView<const float>{train.raw.data(), train.n, p.d, p.d},
-                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), options.bins,
+                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), bins,
                       data_arena, &binned);
   if (s == Status::ok && has_valid) {
     s = bin_like(binned, MatrixView<const float>{valid.raw.data(), valid.n, p.d, p.d}, data_arena,
@@ -277,12 +294,11 @@ bool train_gbdt(const TreeTrainOptions& options, const Table& table, const Prepa
   const f::Link link =
       !p.classification ? f::Link::identity : (p.n_classes == 2 ? f::Link::logistic : f::Link::softmax);
   const std::vector<float> base(gm.base_score.begin(), gm.base_score.end());
-  return write_trees(p, specs, gm.outputs, 1, f::Aggregation::sum, link, base, out, error);
+  return write_trees(p, *gain, *splits, specs, gm.outputs, 1, f::Aggregation::sum, link, base, out, error);
 }
 
-bool train_forest(const TreeTrainOptions& options, const Prepared& p, ThreadPool* pool,
-                  std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
-                  Error* error) {
+bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool, std::vector<double>* gain,
+                  std::vector<std::uint32_t>* splits, TrainedTrees* out, Error* error) {
   const std::size_t n = p.n, d = p.d;
   const bool ensemble = options.kind != TreeKind::tree;
   const std::size_t n_trees = ensemble ? options.n_estimators : 1;
@@ -300,8 +316,10 @@ bool train_forest(const TreeTrainOptions& options, const Prepared& p, ThreadPool
   const auto start = std::chrono::steady_clock::now();
   Arena data_arena(nullptr, 0, heap_upstream());
   BinnedData binned;
+  BinOptions bins = options.bins;
+  bins.executor = pool != nullptr ? &pool->executor() : nullptr;
   Status s = bin_data(MatrixView<const float>{p.raw.data(), n, d, d},
-                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), options.bins,
+                      Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), bins,
                       data_arena, &binned);
   if (s != Status::ok) {
     *error =
@@ -434,7 +452,8 @@ bool train_forest(const TreeTrainOptions& options, const Prepared& p, ThreadPool
   }
   const std::uint32_t outputs = p.classification ? p.n_classes : 1u;
   const std::vector<float> base(outputs, 0.0f);
-  return write_trees(p, specs, outputs, outputs, f::Aggregation::mean, f::Link::identity, base, out, error);
+  return write_trees(p, *gain, *splits, specs, outputs, outputs, f::Aggregation::mean, f::Link::identity,
+                     base, out, error);
 }
 
 }  // namespace
@@ -522,10 +541,8 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
                       ? train_gbdt(options, table, p, pool.get(), &gain, &splits, out, error)
                       : train_forest(options, p, pool.get(), &gain, &splits, out, error);
   if (!ok) return false;
-  double total = 0.0;
-  for (double g : gain) total += g;
-  out->importance_gain.resize(p.d);
-  for (std::size_t j = 0; j < p.d; ++j) out->importance_gain[j] = total > 0.0 ? gain[j] / total : 0.0;
+  // As the model file stores them.
+  out->importance_gain.assign(p.meta.importance_gain.begin(), p.meta.importance_gain.end());
   out->importance_splits = splits;
   out->feature_names = p.meta.feature_names;
   out->model_name = p.meta.model_name;
