@@ -154,6 +154,8 @@ class Booster {
   GradientPolicy policy_;
   Span<std::uint32_t> positive_;  // rows of positive weight
   Span<double> scores_, g_, h_;   // n x k
+  Span<double> abs_residuals_;    // huber with a quantile delta: n_pos
+  double delta_ = 0.0;            // huber's delta this round
 };
 
 void Booster::gradients(std::size_t begin, std::size_t end) {
@@ -173,8 +175,7 @@ void Booster::gradients(std::size_t begin, std::size_t end) {
         break;
       case GbdtObjective::huber: {
         const double res = f[0] - y;
-        g_[i] =
-            wi * (res > o_.huber_delta ? o_.huber_delta : (res < -o_.huber_delta ? -o_.huber_delta : res));
+        g_[i] = wi * (res > delta_ ? delta_ : (res < -delta_ ? -delta_ : res));
         h_[i] = wi;
         break;
       }
@@ -314,7 +315,21 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
 
   double best_loss = 0.0;
   std::uint32_t best_round = 0, round = 0;
+  if (o_.objective == GbdtObjective::huber && o_.huber_delta == 0.0) {
+    EMBER_TRY(scratch.allocate_array(n_pos, &abs_residuals_));
+  }
+  delta_ = o_.huber_delta;
   for (; round < o_.n_estimators; ++round) {
+    if (!abs_residuals_.empty()) {
+      // The quantile of |y - F| over the rows (unweighted), by selection.
+      for (std::size_t r = 0; r < n_pos; ++r) {
+        const std::size_t i = positive_[r];
+        abs_residuals_[r] = std::fabs(static_cast<double>(y_[i]) - scores_[i]);
+      }
+      const auto at = static_cast<std::size_t>(o_.huber_quantile * static_cast<double>(n_pos - 1));
+      std::nth_element(abs_residuals_.data(), abs_residuals_.data() + at, abs_residuals_.data() + n_pos);
+      delta_ = abs_residuals_[at] > 0.0 ? abs_residuals_[at] : 1e-12;
+    }
     auto grad = [this](std::size_t b, std::size_t e) { gradients(b, e); };
     parallel_ranges(o_.executor, n_pos, kRowBlock, grad);
     // The round's sample.
@@ -395,8 +410,7 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       for (std::size_t i = 0; i < nv; ++i) {
         const double wi = valid->sample_weight.empty() ? 1.0 : static_cast<double>(valid->sample_weight[i]);
         if (wi > 0.0)
-          loss +=
-              wi * row_loss(o_.objective, valid_scores.data() + i * k_, k_, valid->target[i], o_.huber_delta);
+          loss += wi * row_loss(o_.objective, valid_scores.data() + i * k_, k_, valid->target[i], delta_);
       }
       loss /= valid_w;
       m->validation_loss[round] = loss;
@@ -444,7 +458,8 @@ Status fit_gbdt(const BinnedData& data, Span<const float> target, std::uint32_t 
   if (!ok_objective || o.n_estimators == 0 || !(o.learning_rate > 0.0) || !(o.lambda_l2 >= 0.0) ||
       !(o.lambda_l1 >= 0.0) || !(o.min_split_gain >= 0.0) || !(o.min_child_weight >= 0.0) ||
       o.min_data_in_leaf == 0 || o.max_depth >= format::kMaxTreeDepth || o.max_leaves == 1 ||
-      !(o.huber_delta > 0.0) || !(o.subsample > 0.0 && o.subsample <= 1.0) ||
+      !(o.huber_delta >= 0.0) || !(o.huber_quantile > 0.0 && o.huber_quantile < 1.0) ||
+      !(o.subsample > 0.0 && o.subsample <= 1.0) ||
       !(o.colsample_bytree > 0.0 && o.colsample_bytree <= 1.0) ||
       !(o.colsample_bynode > 0.0 && o.colsample_bynode <= 1.0) ||
       static_cast<unsigned>(o.objective) > static_cast<unsigned>(GbdtObjective::huber)) {

@@ -16,7 +16,8 @@
 // median. Absolute error grows each tree on the signs of the residuals and
 // then sets every leaf to the weighted median of its rows' residuals (times
 // the learning rate), as scikit-learn and LightGBM do; huber clips the
-// residual at huber_delta (LightGBM's huber).
+// residual at delta, fixed (LightGBM's huber) or a quantile of the current
+// absolute residuals (scikit-learn's).
 //
 // Each round may see a random share of the rows (subsample, drawn without
 // replacement per row), each tree a random share of the features
@@ -65,7 +66,11 @@ struct GbdtOptions {
   double min_split_gain = 0.0;    // gamma
   double min_child_weight = 1.0;  // minimum hessian sum in a child
   std::uint32_t min_data_in_leaf = 1;
-  double huber_delta = 1.0;       // huber: residuals beyond this (target units) count linearly
+  // huber: residuals beyond delta (target units) count linearly. 0: each
+  // round, delta is the huber_quantile of the rows' absolute residuals
+  // (scikit-learn's GradientBoostingRegressor, alpha = 0.9).
+  double huber_delta = 0.0;
+  double huber_quantile = 0.9;
   double subsample = 1.0;         // (0, 1]: chance of each row to be in a round's sample
   double colsample_bytree = 1.0;  // (0, 1]: share of the features a tree may use (at least one)
   double colsample_bynode = 1.0;  // (0, 1]: share of the tree's features tried per split

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 
@@ -171,4 +172,157 @@ TEST_CASE("tree parameters are checked") {
                                     " --target species --model tree --param n_estimators=5 -o x.ember");
   CHECK(not_forest.exit_code == 2);
   CHECK(contains(not_forest.err, "unknown parameter 'n_estimators' for --model tree"));
+}
+
+TEST_CASE("ember synth: the same options give the same file; options are checked") {
+  REQUIRE(
+      run_ember("synth -o s1.csv --rows 200 --features 5 --categorical 1 --missing 0.1 --seed 4").exit_code ==
+      0);
+  REQUIRE(
+      run_ember("synth -o s2.csv --rows 200 --features 5 --categorical 1 --missing 0.1 --seed 4").exit_code ==
+      0);
+  REQUIRE(
+      run_ember("synth -o s3.csv --rows 200 --features 5 --categorical 1 --missing 0.1 --seed 5").exit_code ==
+      0);
+  CHECK(read_text("s1.csv") == read_text("s2.csv"));
+  CHECK(read_text("s1.csv") != read_text("s3.csv"));
+  const std::string text = read_text("s1.csv");
+  CHECK(text.rfind("f0,f1,f2,f3,f4,target\n", 0) == 0);
+  CHECK(contains(text, ",c"));      // the categorical feature
+  CHECK(contains(text, ",,"));      // missing values
+  CHECK(contains(text, "class1"));  // binary labels
+  const auto d = run_ember("describe s1.csv --target target --json");
+  REQUIRE(d.exit_code == 0);
+  CHECK(json_number(d.out, "rows") == 200);
+  CHECK(run_ember("synth -o s4.csv --task clustering").exit_code == 2);
+  CHECK(run_ember("synth -o s4.csv --task multiclass --classes 2").exit_code == 2);
+  CHECK(run_ember("synth -o s4.csv --missing 1").exit_code == 2);
+  CHECK(run_ember("synth --rows 10").exit_code == 2);
+}
+
+TEST_CASE("tree models: the same bytes for 1 and 2 threads") {
+  // Big enough that histogram builds, partitions and binning take the
+  // parallel paths (more than 2^15 row x task units at the root).
+  REQUIRE(run_ember("synth -o threads.csv --rows 12000 --features 12 --categorical 2 --missing 0.05 --seed 9")
+              .exit_code == 0);
+  const std::string base = "train threads.csv --target target --seed 3 ";
+  const std::vector<std::string> models = {
+      "--model gbdt --param subsample=0.8 --param colsample_bytree=0.75 --param n_estimators=30",
+      "--model forest --param n_estimators=20 --param oob_score=true", "--model tree",
+      "--model extra_trees --param n_estimators=10"};
+  for (const auto& m : models) {
+    INFO(m);
+    const auto one = run_ember(base + m + " -o one.ember --json");
+    const auto two = run_ember(base + m + " --param n_jobs=2 -o two.ember --json");
+    REQUIRE(one.exit_code == 0);
+    REQUIRE(two.exit_code == 0);
+    CHECK(json_number(two.out, "threads") == 2);
+    CHECK(read_text("one.ember") == read_text("two.ember"));
+  }
+}
+
+TEST_CASE("gbdt early stopping on a validation file") {
+  // The validation rows follow another concept (another seed), so the
+  // validation loss is lowest after a round or two and then rises: training
+  // stops 10 rounds (the default) after the best one and keeps the best.
+  REQUIRE(run_ember("synth -o es_train.csv --rows 3000 --features 6 --seed 1").exit_code == 0);
+  REQUIRE(run_ember("synth -o es_other.csv --rows 1000 --features 6 --seed 2").exit_code == 0);
+  const auto t = run_ember(
+      "train es_train.csv --target target --model gbdt --valid es_other.csv --param n_estimators=200 -o "
+      "es.ember "
+      "--json");
+  INFO(t.err);
+  REQUIRE(t.exit_code == 0);
+  const double rounds = json_number(t.out, "rounds"), run = json_number(t.out, "rounds_run");
+  CHECK(run < 200);
+  CHECK(run == rounds + 10);
+  CHECK(json_number(t.out, "trees") == rounds);
+  CHECK(json_number(t.out, "validation_rows") == 1000);
+  // The same concept keeps improving: no early stop within 30 rounds.
+  REQUIRE(run_ember("synth -o es_same.csv --rows 1000 --features 6 --seed 1 --task binary").exit_code == 0);
+  const auto same = run_ember(
+      "train es_train.csv --target target --model gbdt --valid es_same.csv --param n_estimators=30 -o "
+      "es2.ember "
+      "--json");
+  REQUIRE(same.exit_code == 0);
+  CHECK(json_number(same.out, "rounds_run") == 30);
+  // A held-out fraction instead of a file; early_stopping_rounds=0 only reports.
+  const auto frac = run_ember(
+      "train es_train.csv --target target --model gbdt --param validation_fraction=0.2 --param "
+      "early_stopping_rounds=0 --param n_estimators=15 -o es3.ember --json");
+  REQUIRE(frac.exit_code == 0);
+  CHECK(json_number(frac.out, "validation_rows") == 600);
+  CHECK(json_number(frac.out, "rounds_run") == 15);
+  CHECK(json_number(frac.out, "trees") == 15);
+  // Misuse.
+  CHECK(run_ember("train es_train.csv --target target --model forest --valid es_other.csv -o x.ember")
+            .exit_code == 2);
+  CHECK(run_ember("train es_train.csv --target target --model gbdt --valid es_other.csv --param "
+                  "validation_fraction=0.1 -o x.ember")
+            .exit_code == 2);
+  write_text("es_bad.csv", "f0,f1,target\n1,2,class0\n");
+  const auto bad = run_ember("train es_train.csv --target target --model gbdt --valid es_bad.csv -o x.ember");
+  CHECK(bad.exit_code == 1);
+  CHECK(contains(bad.err, "no column 'f2'"));
+  write_text("es_class.csv", "f0,f1,f2,f3,f4,f5,target\n1,2,3,4,5,6,class7\n");
+  const auto cls =
+      run_ember("train es_train.csv --target target --model gbdt --valid es_class.csv -o x.ember");
+  CHECK(cls.exit_code == 1);
+  CHECK(contains(cls.err, "class 'class7'"));
+}
+
+TEST_CASE("forest out-of-bag score, class weights, gbdt losses, importances in inspect") {
+  // scikit-learn 1.2.1 RandomForestClassifier(oob_score=True) on the whole
+  // breast cancer file, random_state 0..4: oob_score_ 0.970, 0.958, 0.963,
+  // 0.963, 0.961 (mean 0.963).
+  const auto f = run_ember("train " + data("breast_cancer.csv") +
+                           " --target diagnosis --model forest --param oob_score=true -o oob.ember --json");
+  REQUIRE(f.exit_code == 0);
+  CHECK(json_number(f.out, "oob_score") > 0.945);
+  CHECK(json_number(f.out, "oob_score") < 0.985);
+  CHECK(json_number(f.out, "oob_rows") == 569);
+  CHECK(run_ember("train " + data("breast_cancer.csv") +
+                  " --target diagnosis --model extra_trees --param oob_score=true -o x.ember")
+            .exit_code == 1);  // no bootstrap, no out-of-bag rows
+  CHECK(run_ember("train " + data("breast_cancer.csv") +
+                  " --target diagnosis --model forest --param class_weight=balanced -o cw.ember")
+            .exit_code == 0);
+  CHECK(read_text("cw.ember") != read_text("oob.ember"));
+  // Losses for numeric targets only.
+  for (const char* loss : {"absolute_error", "huber"}) {
+    INFO(loss);
+    CHECK(run_ember("train " + data("diabetes.csv") +
+                    " --target progression --model gbdt --param loss=" + loss + " -o loss.ember")
+              .exit_code == 0);
+    const auto e = run_ember("eval loss.ember " + data("diabetes.csv") + " --json");
+    REQUIRE(e.exit_code == 0);
+    CHECK(json_number(e.out, "r2") > 0.5);  // training fit of 100 boosted trees
+  }
+  const auto wrong = run_ember("train " + data("breast_cancer.csv") +
+                               " --target diagnosis --model gbdt --param loss=huber -o x.ember");
+  CHECK(wrong.exit_code == 1);
+  CHECK(contains(wrong.err, "numeric target"));
+  const auto typo = run_ember("train " + data("breast_cancer.csv") +
+                              " --target diagnosis --model gbdt --param subsampel=0.5 -o x.ember");
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "did you mean 'subsample'"));
+  CHECK(run_ember("train " + data("breast_cancer.csv") +
+                  " --target diagnosis --model gbdt --param subsample=0 -o x.ember")
+            .exit_code == 2);
+  // Importances travel in the model file.
+  const auto t =
+      run_ember("train " + data("breast_cancer.csv") + " --target diagnosis --model gbdt -o imp.ember");
+  REQUIRE(t.exit_code == 0);
+  const auto i = run_ember("inspect imp.ember --json");
+  REQUIRE(i.exit_code == 0);
+  double total = 0.0;
+  std::size_t at = 0, count = 0;
+  while ((at = i.out.find("\"importance_gain\":", at)) != std::string::npos) {
+    total += std::strtod(i.out.c_str() + at + 18, nullptr);
+    ++count;
+    ++at;
+  }
+  CHECK(count == 30);
+  CHECK(total == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(contains(run_ember("inspect imp.ember").out, "gain share"));
 }

@@ -152,7 +152,17 @@ std::vector<ParamSpec> gbdt_params(host::TreeTrainOptions* o) {
          }
          return true;
        }},
-      positive_number("huber_delta", &g.huber_delta),
+      {"huber_delta", "a number > 0, or quantile (0.9 of the absolute residuals, each round)",
+       [o](const std::string& v) {
+         if (v == "quantile") {
+           o->gbdt.huber_delta = 0.0;
+           return true;
+         }
+         double x = 0.0;
+         if (!parse_double(v, &x) || !(x > 0.0)) return false;
+         o->gbdt.huber_delta = x;
+         return true;
+       }},
       fraction("subsample", &g.subsample),
       fraction("colsample_bytree", &g.colsample_bytree),
       fraction("max_features", &g.colsample_bynode),
@@ -269,6 +279,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     // Read with the training file's column types, so that labels match.
     host::CsvOptions valid_csv = csv;
     valid_csv.column_types.clear();
+    valid_csv.types_must_match_columns = false;
     for (const auto& c : table.columns) valid_csv.column_types.emplace_back(c.name, c.type);
     const std::string valid_path = args.get("valid");
     if (!host::read_csv(valid_path, valid_csv, &valid, &error)) return fail("train", error.to_string());
@@ -456,7 +467,7 @@ Command train_command() {
       "                  l2_regularization=1, l1_regularization=0, min_split_gain=0,\n"
       "                  min_child_weight=1, min_samples_leaf=20, max_bins=255,\n"
       "                  loss=squared_error|absolute_error|huber (numeric target; classes\n"
-      "                  use log loss or softmax), huber_delta=1, subsample=1,\n"
+      "                  use log loss or softmax), huber_delta=quantile|D, subsample=1,\n"
       "                  colsample_bytree=1, max_features=1 (share tried per split),\n"
       "                  class_weight=none|balanced, n_jobs=1 (-1: every core);\n"
       "                  early stopping: --valid FILE or validation_fraction=F (stratified,\n"

@@ -463,7 +463,10 @@ class Reader {
     }
     for (const auto& [name, type] : options_.column_types) {
       const auto it = std::find(names.begin(), names.end(), name);
-      if (it == names.end()) return fail(unknown_column("type override for unknown column", name, names));
+      if (it == names.end()) {
+        if (!options_.types_must_match_columns) continue;
+        return fail(unknown_column("type override for unknown column", name, names));
+      }
       ColumnBuilder& c = columns_[static_cast<std::size_t>(it - names.begin())];
       c.type = type;
       c.forced = true;

@@ -33,6 +33,9 @@ struct CsvOptions {
   // Forced types by column name. A name that is not a column is an error; a
   // cell that is not a number in a column forced numeric is an error.
   std::vector<std::pair<std::string, ColumnType>> column_types;
+  // false: overrides naming no column are skipped (a validation file read
+  // with the training file's types reports missing columns itself).
+  bool types_must_match_columns = true;
   // The column to predict; must exist (the error lists close names). Empty
   // for none.
   std::string target;
