@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "ember/arena.h"
@@ -296,4 +297,147 @@ TEST_CASE("gradient boosting: a stump worked out by hand") {
   CHECK(fit_gbdt(t.binned, Span<const float>(labels.data(), 6), 3, {}, o, t.scratch, t.result, &m) ==
         Status::bad_value);
   CHECK(t.scratch.used() == 0);
+}
+
+namespace {
+
+// Runs tasks in reverse order, and counts calls: any dependence of the
+// result on the order of tasks shows up as different trees.
+struct ReverseExecutor {
+  int calls = 0;
+  Executor executor() {
+    Executor e;
+    e.self = this;
+    e.workers = 2;
+    e.run = [](void* self, std::size_t count, Executor::Task task, void* context) {
+      ++static_cast<ReverseExecutor*>(self)->calls;
+      for (std::size_t i = count; i > 0; --i) task(context, i - 1);
+    };
+    return e;
+  }
+};
+
+bool same_tree(const FittedTree& a, const FittedTree& b) {
+  if (a.nodes.size() != b.nodes.size() || a.leaf_values.size() != b.leaf_values.size()) return false;
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    const TreeNodeSpec &x = a.nodes[i], &y = b.nodes[i];
+    if (x.left != y.left || x.right != y.right || x.feature != y.feature ||
+        x.default_left != y.default_left || std::memcmp(&x.threshold, &y.threshold, sizeof(float)) != 0 ||
+        x.categories.size() != y.categories.size())
+      return false;
+  }
+  return std::memcmp(a.leaf_values.data(), b.leaf_values.data(), a.leaf_values.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("an executor changes nothing: the same trees in any task order") {
+  // 6000 rows x 8 features (one categorical, 2% missing): the root is big
+  // enough for parallel histogram builds, scans and partitions.
+  const std::size_t n = 6000, d = 8;
+  std::vector<float> x(n * d), y(n), labels(n);
+  Rng rng(11);
+  for (std::size_t i = 0; i < n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < d; ++j) {
+      float v = j == d - 1 ? static_cast<float>(rng.below(6)) : static_cast<float>(rng.normal());
+      s += (j % 2 ? 1.0 : -0.5) * v;
+      if (rng.uniform() < 0.02) v = NAN;
+      x[i * d + j] = v;
+    }
+    y[i] = static_cast<float>(s + rng.normal());
+    labels[i] = s > 0.0 ? 1.0f : 0.0f;
+  }
+  std::vector<std::uint32_t> cats(d, 0);
+  cats[d - 1] = 6;
+  std::vector<unsigned char> buf(64 << 20);
+  Arena data_arena(buf.data(), 8 << 20), scratch(buf.data() + (8 << 20), 40 << 20),
+      result(buf.data() + (48 << 20), 16 << 20);
+  BinnedData binned;
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), n, d, d}, Span<const std::uint32_t>(cats.data(), d),
+                   BinOptions{}, data_arena, &binned) == Status::ok);
+  ReverseExecutor reverse;
+  const Executor ex = reverse.executor();
+  // Binning itself.
+  BinOptions parallel_bins;
+  parallel_bins.executor = &ex;
+  BinnedData binned2;
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), n, d, d}, Span<const std::uint32_t>(cats.data(), d),
+                   parallel_bins, data_arena, &binned2) == Status::ok);
+  CHECK(std::memcmp(binned.codes.data(), binned2.codes.data(), n * d) == 0);
+
+  SUBCASE("gradient boosting") {
+    GbdtOptions o;
+    o.n_estimators = 5;
+    o.subsample = 0.8;
+    o.colsample_bytree = 0.75;
+    o.seed = 5;
+    GbdtModel inline_model, parallel_model;
+    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result, &inline_model) ==
+            Status::ok);
+    o.executor = &ex;
+    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
+                     &parallel_model) == Status::ok);
+    REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
+    for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
+      CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
+  }
+  SUBCASE("a regression tree (histogram subtraction) and a forest-style tree (max_features)") {
+    for (std::uint32_t max_features : {0u, 3u}) {
+      TreeOptions o;
+      o.criterion = Criterion::squared_error;
+      o.max_features = max_features;
+      o.seed = 2;
+      FittedTree a, b;
+      REQUIRE(fit_decision_tree(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &a) ==
+              Status::ok);
+      o.executor = &ex;
+      REQUIRE(fit_decision_tree(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &b) ==
+              Status::ok);
+      CHECK(a.nodes.size() > 100);
+      CHECK(same_tree(a, b));
+    }
+  }
+  CHECK(reverse.calls > 0);
+}
+
+TEST_CASE("gradient boosting with absolute error: medians worked out by hand") {
+  // x = 0,0,0,1,1,1; y = 1,2,10 | 20,21,100. The base score is the weighted
+  // median of y: the smallest value whose cumulative weight reaches half
+  // (3 of 6 rows) is 10. Residuals y - 10: -9,-8,0 | 10,11,90. The split
+  // x < 1 separates the gradient signs; each leaf takes the median of its
+  // residuals: -8 (left: -9,-8,0) and 11 (right: 10,11,90).
+  Fixture t;
+  const std::vector<float> x = {0, 0, 0, 1, 1, 1}, y = {1, 2, 10, 20, 21, 100};
+  const std::vector<std::uint32_t> cats = {0};
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), 6, 1, 1}, Span<const std::uint32_t>(cats.data(), 1),
+                   BinOptions{}, t.data_arena, &t.binned) == Status::ok);
+  GbdtOptions o;
+  o.objective = GbdtObjective::absolute_error;
+  o.n_estimators = 1;
+  o.learning_rate = 1.0;
+  o.max_depth = 1;
+  o.lambda_l2 = 0.0;
+  o.min_child_weight = 0.0;
+  GbdtModel m;
+  REQUIRE(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m) ==
+          Status::ok);
+  CHECK(m.base_score[0] == 10.0f);
+  REQUIRE(m.trees.size() == 1);
+  REQUIRE(m.trees[0].nodes.size() == 1);
+  CHECK(m.trees[0].leaf_values[0] == -8.0f);
+  CHECK(m.trees[0].leaf_values[1] == 11.0f);
+  // Huber with a fixed delta of 1: the gradients F - y clip to +1 on the
+  // left (10 - 1, 10 - 2 are 9, 8; 10 - 10 is 0) and -1 on the right, so
+  // the left leaf is -(1 + 1 + 0) / 3 and the right one -(-3) / 3 = 1.
+  o.objective = GbdtObjective::huber;
+  o.huber_delta = 1.0;
+  REQUIRE(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m) ==
+          Status::ok);
+  CHECK(m.base_score[0] == 10.0f);
+  CHECK(m.trees[0].leaf_values[0] == doctest::Approx(-2.0 / 3.0));
+  CHECK(m.trees[0].leaf_values[1] == doctest::Approx(1.0));
+  o.subsample = 0.0;
+  CHECK(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m) ==
+        Status::bad_value);
 }
