@@ -46,13 +46,14 @@ struct Concept {
     if (numeric.empty()) return;
     const std::size_t m = std::max<std::size_t>(1, numeric.size() / 2);
     for (std::size_t i = 0; i < m; ++i) {
-      const std::size_t a = numeric[rng.below64(numeric.size())];
-      const std::size_t b = numeric[rng.below64(numeric.size())];
+      const std::size_t a = numeric[static_cast<std::size_t>(rng.below64(numeric.size()))];
+      const std::size_t b = numeric[static_cast<std::size_t>(rng.below64(numeric.size()))];
       pairs.push_back(Pair{a, b, rng.normal()});
     }
     const std::size_t s = std::max<std::size_t>(1, numeric.size() / 4);
     for (std::size_t i = 0; i < s; ++i) {
-      steps.push_back(Step{numeric[rng.below64(numeric.size())], 0.5 * rng.normal(), 2.0 * rng.normal()});
+      steps.push_back(Step{numeric[static_cast<std::size_t>(rng.below64(numeric.size()))], 0.5 * rng.normal(),
+                           2.0 * rng.normal()});
     }
   }
 
