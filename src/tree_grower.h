@@ -38,8 +38,22 @@ constexpr std::size_t kSlots = kMaxBins + 1;  // value bins, then the missing sl
 constexpr std::uint32_t kPartitionRows = 16384;
 constexpr std::uint32_t kMaxPartitionBlocks = 64;
 
-// Features whose histograms one task builds together (they stay in L1).
+// At most this many features' histograms are built by one task (they
+// stay in L1 together).
 constexpr std::size_t kGroup = 4;
+
+// A node holding fewer than 1/kSparseRatio of the tree's rows has them
+// scattered over the code columns: its histogram build prefetches the
+// codes kPrefetchRows rows ahead, where the hardware prefetcher sees no
+// stream. (For denser nodes it does, and prefetching only costs.)
+constexpr std::size_t kSparseRatio = 32;
+constexpr std::uint32_t kPrefetchRows = 16;
+
+// Work (in feature-rows: histogram adds or the like) below which tasks run
+// inline: the thread pool's hand-off costs a few microseconds.
+constexpr std::size_t kParallelWork = std::size_t{1} << 13;
+// Partitioning a row costs about this many histogram adds.
+constexpr std::size_t kPartitionWork = 4;
 
 // Nodes with fewer rows than this get their histograms built directly:
 // subtracting a whole histogram costs more than scanning so few rows.
@@ -123,6 +137,7 @@ class Grower {
     Grower* self;
     std::uint32_t begin, end;
     double* hist;
+    std::size_t tasks;
   };
 
   // The width as a constant when the policy fixes it, so loops unroll.
@@ -150,8 +165,9 @@ class Grower {
   static void group_task(void* context, std::size_t t) noexcept {
     auto* job = static_cast<BuildJob*>(context);
     Grower& g = *job->self;
-    const std::size_t k0 = t * kGroup, k1 = std::min(g.candidates_.size(), k0 + kGroup);
-    const std::size_t stride = g.stride(), w = g.w();
+    const std::size_t n_cand = g.candidates_.size();
+    const std::size_t k0 = t * n_cand / job->tasks, k1 = (t + 1) * n_cand / job->tasks;
+    const std::size_t stride = g.stride();
     double* h[kGroup] = {};
     const std::uint8_t* col[kGroup] = {};
     std::size_t missing[kGroup] = {};
@@ -166,21 +182,37 @@ class Grower {
     }
     const std::uint32_t* rows = g.rows_.data();
     const Record* rec = g.records_.data();
-    for (std::uint32_t r = job->begin; r < job->end; ++r) {
-      const std::uint32_t row = rows[r];
-      const Record& x = rec[r];
-      for (std::size_t k = 0; k < m; ++k) {
-        const std::uint8_t b = col[k][row];
-        double* s = h[k] + (b == kMissingBin ? missing[k] : b) * stride;
-        g.p_.add(s, x);
-        s[w] += 1.0;
+    std::uint32_t r = job->begin;
+    if (std::size_t{job->end - job->begin} * kSparseRatio < g.rows_.size()) {
+      for (; r + kPrefetchRows < job->end; ++r) {
+        const std::uint32_t ahead = rows[r + kPrefetchRows];
+        for (std::size_t k = 0; k < m; ++k) __builtin_prefetch(col[k] + ahead);
+        g.add_row(h, col, missing, m, rows[r], rec[r]);
       }
+    }
+    for (; r < job->end; ++r) g.add_row(h, col, missing, m, rows[r], rec[r]);
+  }
+  void add_row(double* const* h, const std::uint8_t* const* col, const std::size_t* missing, std::size_t m,
+               std::uint32_t row, const Record& x) const noexcept {
+    const std::size_t stride = this->stride(), w = this->w();
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint8_t b = col[k][row];
+      double* s = h[k] + (b == kMissingBin ? missing[k] : b) * stride;
+      p_.add(s, x);
+      s[w] += 1.0;
     }
   }
   // Every candidate's histogram of rows[begin, end) into `hist`.
+  // The candidates go to tasks in even runs of at most kGroup, their
+  // number a multiple of the workers so that none waits on the last task.
+  // (Each feature's sums are the same whichever task makes them.)
   void build_all(std::uint32_t begin, std::uint32_t end, double* hist) noexcept {
-    BuildJob job{this, begin, end, hist};
-    run((candidates_.size() + kGroup - 1) / kGroup, end - begin, &Grower::group_task, &job);
+    const std::size_t n_cand = candidates_.size();
+    const std::size_t workers = o_.executor != nullptr && o_.executor->workers > 1 ? o_.executor->workers : 1;
+    const std::size_t rounds = (n_cand + workers * kGroup - 1) / (workers * kGroup);
+    BuildJob job{this, begin, end, hist, std::min(n_cand, workers * rounds)};
+    // A histogram pass over even a few hundred rows is worth a hand-off.
+    run(job.tasks, std::size_t{end - begin} * n_cand, &Grower::group_task, &job);
   }
   // Stable partition of rows[begin, end) by `mask` on `feature`: rows keep
   // ascending order within each side. Large nodes go in blocks whose number
@@ -238,7 +270,7 @@ class Grower {
                      data_.column(feature),
                      &mask,
                      0};
-    run(job.blocks, n, &Grower::count_task, &job);
+    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::count_task, &job);
     std::uint32_t lefts = 0;
     for (std::uint32_t b = 0; b < job.blocks; ++b) {
       const std::uint32_t c = block_left_[b];
@@ -246,13 +278,14 @@ class Grower {
       lefts += c;
     }
     job.mid = begin + lefts;
-    run(job.blocks, n, &Grower::place_task, &job);
-    run(job.blocks, n, &Grower::copy_task, &job);
+    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::place_task, &job);
+    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::copy_task, &job);
     return job.mid;
   }
-  void run(std::size_t tasks, std::size_t rows, Executor::Task task, void* context) const noexcept {
+  // `work`: the task's cost in feature-rows (one histogram add each).
+  void run(std::size_t tasks, std::size_t work, Executor::Task task, void* context) const noexcept {
     // Small nodes are not worth a hand-off to other threads.
-    if (o_.executor != nullptr && rows * tasks >= 1u << 15) {
+    if (o_.executor != nullptr && tasks > 1 && work >= kParallelWork) {
       o_.executor->parallel_for(tasks, task, context);
     } else {
       for (std::size_t i = 0; i < tasks; ++i) task(context, i);
@@ -444,7 +477,7 @@ void Grower<Policy>::find_split(Open* node, double* hist) noexcept {
     for (std::size_t i = 0; i < m; ++i) draws_[i] = rng_.next_u32();
   }
   ScanJob job{this, node, hist, p_.node_score(buf.stats)};
-  run(m, n_rows, &Grower::scan_task, &job);
+  run(m, std::size_t{n_rows} * m, &Grower::scan_task, &job);
   std::size_t pick = m;
   double top = p_.initial_best();
   for (std::size_t i = 0; i < m; ++i) {
