@@ -3,22 +3,28 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ember/rng.h"
+
 namespace ember {
 
 namespace {
+
+// The Rng stream of the subsample draw: not one a trainer draws from with
+// the same seed.
+constexpr std::uint64_t kBinningStream = 5;
 
 // The bin of value v under numeric edges e[0..n_edges): the number of
 // edges <= v; NaN is missing.
 std::uint8_t numeric_code(const float* e, std::uint32_t n_edges, float v) {
   if (v != v) return kMissingBin;
-  std::uint32_t lo = 0, hi = n_edges;
-  while (lo < hi) {
-    const std::uint32_t mid = lo + (hi - lo) / 2;
-    if (e[mid] <= v) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+  // Branch-free halving (the comparisons are data-dependent coin flips):
+  // lo counts the edges <= v seen so far.
+  std::uint32_t lo = 0, n = n_edges;
+  while (n > 0) {
+    const std::uint32_t half = n / 2;
+    const bool right = e[lo + half] <= v;
+    lo = right ? lo + half + 1 : lo;
+    n = right ? n - half - 1 : half;
   }
   return static_cast<std::uint8_t>(lo);
 }
@@ -29,12 +35,15 @@ std::uint8_t category_code(std::uint32_t n_bins, float v) {
   return known ? static_cast<std::uint8_t>(v) : kMissingBin;
 }
 
-// Bins feature j of `x` into f and codes (n of them); `sorted` holds n floats.
+// Bins feature j of `x` into f and codes (n of them), with edges from the
+// rows in `sample` (every row when it is empty); `sorted` holds as many
+// floats as the rows the edges come from.
 void bin_feature(MatrixView<const float> x, std::size_t j, std::uint32_t n_categories,
-                 const BinOptions& options, float* e, std::uint8_t* codes, float* sorted_buf,
-                 FeatureBins& f) {
+                 const BinOptions& options, Span<const std::uint32_t> sample, float* e, std::uint8_t* codes,
+                 float* sorted_buf, FeatureBins& f) {
   const std::size_t n = x.rows;
-  Span<float> sorted(sorted_buf, n);
+  const std::size_t n_sample = sample.empty() ? n : sample.size();
+  Span<float> sorted(sorted_buf, n_sample);
   if (n_categories > 0) {
     f.categorical = true;
     f.n_bins = n_categories;
@@ -43,8 +52,8 @@ void bin_feature(MatrixView<const float> x, std::size_t j, std::uint32_t n_categ
   }
   // Distinct present values, sorted (-0 counted as +0).
   std::size_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const float v = x(i, j);
+  for (std::size_t i = 0; i < n_sample; ++i) {
+    const float v = x(sample.empty() ? i : sample[i], j);
     if (v == v) sorted[m++] = v == 0.0f ? 0.0f : v;
   }
   std::sort(sorted.data(), sorted.data() + m);
@@ -76,10 +85,12 @@ void bin_feature(MatrixView<const float> x, std::size_t j, std::uint32_t n_categ
 std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
                                 const BinOptions& options) noexcept {
   const std::size_t bins = options.max_bins > 0 ? options.max_bins : 1;
-  // features, edges, codes, then the per-feature sort buffer (given back),
-  // each with room for alignment.
+  const std::size_t sampled =
+      options.subsample > 0 && n_rows > options.subsample ? options.subsample : n_rows;
+  // features, edges, codes, then the sample and the per-feature sort buffer
+  // (given back), each with room for alignment.
   return n_features * sizeof(FeatureBins) + n_features * (bins - 1) * sizeof(float) + n_rows * n_features +
-         n_rows * sizeof(float) + 4 * 64;
+         (sampled < n_rows ? sampled * sizeof(std::uint32_t) : 0) + sampled * sizeof(float) + 5 * 64;
 }
 
 Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categories, const BinOptions& options,
@@ -111,23 +122,39 @@ Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categorie
       options.executor != nullptr
           ? std::min<std::size_t>(d, options.executor->workers > 0 ? options.executor->workers : 1)
           : 1;
+  // The rows the edges come from: all, or a uniform draw of `subsample`
+  // of them in ascending order (selection sampling, Knuth's Algorithm S).
+  Span<std::uint32_t> sample;
+  if (options.subsample > 0 && n > options.subsample) {
+    if (((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
+    EMBER_TRY(arena.allocate_array(options.subsample, &sample));
+    Rng rng(options.seed, kBinningStream);
+    std::size_t chosen = 0;
+    for (std::size_t i = 0; i < n && chosen < sample.size(); ++i) {
+      if (rng.below64(n - i) < sample.size() - chosen) sample[chosen++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  const std::size_t n_sample = sample.empty() ? n : sample.size();
   Span<float> sorted;
-  EMBER_TRY(arena.allocate_array(n * tasks, &sorted));
+  EMBER_TRY(arena.allocate_array(n_sample * tasks, &sorted));
   struct Job {
     MatrixView<const float> x;
     Span<const std::uint32_t> n_categories;
+    Span<const std::uint32_t> sample;
+    std::size_t n_sample;
     const BinOptions* options;
     BinnedData* b;
     float* edges;
     float* sorted;
     std::size_t d, tasks;
-  } job{x, n_categories, &options, &b, edges.data(), sorted.data(), d, tasks};
+  } job{x, n_categories, sample, n_sample, &options, &b, edges.data(), sorted.data(), d, tasks};
   auto task = [](void* context, std::size_t t) {
     const Job& jb = *static_cast<const Job*>(context);
     const std::size_t n_rows = jb.x.rows;
     for (std::size_t j = t * jb.d / jb.tasks; j < (t + 1) * jb.d / jb.tasks; ++j) {
-      bin_feature(jb.x, j, jb.n_categories[j], *jb.options, jb.edges + j * (jb.options->max_bins - 1),
-                  jb.b->codes.data() + j * n_rows, jb.sorted + t * n_rows, jb.b->features[j]);
+      bin_feature(jb.x, j, jb.n_categories[j], *jb.options, jb.sample,
+                  jb.edges + j * (jb.options->max_bins - 1), jb.b->codes.data() + j * n_rows,
+                  jb.sorted + t * jb.n_sample, jb.b->features[j]);
     }
   };
   if (options.executor != nullptr) {

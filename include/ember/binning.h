@@ -2,12 +2,13 @@
 // training (as LightGBM and XGBoost's hist method do).
 //
 // A numeric feature gets up to max_bins bins at quantiles of its distinct
-// values; bin b holds the values in [edge[b-1], edge[b]), with the edges
-// actual data values, so a split "bin <= b goes left" is exactly the
-// runtime's "x < edge[b] goes left" on float inputs. A categorical feature
-// with k categories (k <= max_bins) uses its code as the bin. Missing
-// values (NaN, and unknown category codes) get the code kMissingBin, and
-// every split learns which side they go to.
+// values (of at most `subsample` rows drawn at random, as scikit-learn's
+// HistGradientBoosting and LightGBM do: quantiles of 200,000 rows are as
+// good as of all, and sorting all would dominate a big fit); bin b holds the values in [edge[b-1], edge[b]),
+// with the edges actual data values, so a split "bin <= b goes left" is exactly the runtime's "x < edge[b]
+// goes left" on float inputs. A categorical feature with k categories (k <= max_bins) uses its code as the
+// bin. Missing values (NaN, and unknown category codes) get the code kMissingBin, and every split learns
+// which side they go to.
 //
 // Memory comes from the caller's arena: binning_arena_bytes() tells how
 // much compute_bins() needs for a data shape.
@@ -30,6 +31,8 @@ constexpr std::uint32_t kMaxBins = 255;
 
 struct BinOptions {
   std::uint32_t max_bins = 255;        // 2..255 value bins per feature
+  std::size_t subsample = 200000;      // rows the edges come from (0: all); every row is binned
+  std::uint64_t seed = 0;              // draws that subsample
   const Executor* executor = nullptr;  // optional: features binned in parallel, same result
 };
 
@@ -53,7 +56,8 @@ struct BinnedData {
 };
 
 // Upper bound of the arena bytes that bin_data() takes for this shape
-// (without an executor; with one, n_rows floats more per worker).
+// (without an executor; with one, a float more per worker for each row
+// the edges come from).
 std::size_t binning_arena_bytes(std::size_t n_rows, std::size_t n_features,
                                 const BinOptions& options) noexcept;
 

@@ -109,6 +109,52 @@ TEST_CASE("binning: a bin per distinct value, quantiles beyond max_bins, missing
                  Span<const std::uint32_t>(numeric.data(), 1), four, arena, &b) == Status::bad_value);
 }
 
+TEST_CASE("binning: edges from a seeded subsample, every row coded against them") {
+  // 100,000 distinct values (a shuffled 0..99999) into 4 bins, edges from
+  // 2,000 drawn rows. The true quartiles are 25000, 50000, 75000; a
+  // sample quantile of 2,000 draws has a standard deviation of about
+  // sqrt(0.25 * 0.75 / 2000) = 0.0097 of the range, so 0.05 is 5 sigma.
+  const std::size_t n = 100000;
+  std::vector<float> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>((i * 7919) % n);  // 7919 is prime
+  const std::vector<std::uint32_t> numeric = {0};
+  std::vector<unsigned char> buffer(1 << 20);
+  Arena arena(buffer.data(), buffer.size());
+  BinOptions o;
+  o.max_bins = 4;
+  o.subsample = 2000;
+  o.seed = 11;
+  const MatrixView<const float> view{x.data(), n, 1, 1};
+  BinnedData a, b, c, all;
+  REQUIRE(binning_arena_bytes(n, 1, o) <= buffer.size());
+  REQUIRE(bin_data(view, Span<const std::uint32_t>(numeric.data(), 1), o, arena, &a) == Status::ok);
+  REQUIRE(a.features[0].n_bins == 4);
+  for (std::uint32_t k = 0; k < 3; ++k) {
+    const double quartile = 25000.0 * (k + 1);
+    CHECK(std::fabs(a.features[0].edges[k] - quartile) < 0.05 * n);
+  }
+  // Every row, sampled or not, in the bin its value falls in.
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t expected = 0;
+    while (expected < 3 && a.features[0].edges[expected] <= x[i]) ++expected;
+    wrong += a.column(0)[i] == expected ? 0u : 1u;
+  }
+  CHECK(wrong == 0);
+  // The same seed, the same edges; another seed, other edges.
+  REQUIRE(bin_data(view, Span<const std::uint32_t>(numeric.data(), 1), o, arena, &b) == Status::ok);
+  CHECK(std::memcmp(a.features[0].edges, b.features[0].edges, 3 * sizeof(float)) == 0);
+  o.seed = 12;
+  REQUIRE(bin_data(view, Span<const std::uint32_t>(numeric.data(), 1), o, arena, &c) == Status::ok);
+  CHECK(std::memcmp(a.features[0].edges, c.features[0].edges, 3 * sizeof(float)) != 0);
+  // Without a subsample the edges are the exact quartiles (ranks n/4...).
+  o.subsample = 0;
+  REQUIRE(bin_data(view, Span<const std::uint32_t>(numeric.data(), 1), o, arena, &all) == Status::ok);
+  CHECK(all.features[0].edges[0] == 25000.0f);
+  CHECK(all.features[0].edges[1] == 50000.0f);
+  CHECK(all.features[0].edges[2] == 75000.0f);
+}
+
 TEST_CASE("one exact split: classification and regression") {
   SUBCASE("gini: x < 4 separates the classes; leaves are class shares") {
     Fixture t;

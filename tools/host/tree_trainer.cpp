@@ -253,6 +253,7 @@ bool train_gbdt(const TreeTrainOptions& options, const Table& table, Prepared& p
   Arena result(nullptr, 0, heap_upstream());
   BinnedData binned, valid_binned;
   BinOptions bins = options.bins;
+  bins.seed = options.seed;
   bins.executor = go.executor;
   Status s = bin_data(MatrixView<const float>{train.raw.data(), train.n, p.d, p.d},
                       Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), bins,
@@ -317,6 +318,7 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
   Arena data_arena(nullptr, 0, heap_upstream());
   BinnedData binned;
   BinOptions bins = options.bins;
+  bins.seed = options.seed;
   bins.executor = pool != nullptr ? &pool->executor() : nullptr;
   Status s = bin_data(MatrixView<const float>{p.raw.data(), n, d, d},
                       Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size()), bins,
