@@ -216,7 +216,7 @@ class Grower {
   }
   // Stable partition of rows[begin, end) by `mask` on `feature`: rows keep
   // ascending order within each side. Large nodes go in blocks whose number
-  // depends only on the node's size: count (flags kept), then place.
+  // depends only on the node's size: each block split into tmp, then gathered back.
   struct PartitionJob {
     Grower* self;
     std::uint32_t begin, end, blocks;
@@ -227,38 +227,43 @@ class Grower {
   static std::uint32_t block_begin(const PartitionJob& p, std::size_t b) noexcept {
     return static_cast<std::uint32_t>(p.begin + std::uint64_t{p.end - p.begin} * b / p.blocks);
   }
-  static void count_task(void* context, std::size_t b) noexcept {
+  // Pass 1, per block: its lefts to the front of its span of tmp in
+  // order, its rights to the back in reverse order.
+  static void split_task(void* context, std::size_t b) noexcept {
     auto* p = static_cast<PartitionJob*>(context);
     Grower& g = *p->self;
-    std::uint32_t lefts = 0;
-    for (std::uint32_t r = block_begin(*p, b); r < block_begin(*p, b + 1); ++r) {
-      const bool left = p->mask->goes_left(p->codes[g.rows_[r]]);
-      g.flags_[r] = left ? 1 : 0;
-      lefts += left ? 1u : 0u;
+    const std::uint32_t b0 = block_begin(*p, b), b1 = block_begin(*p, b + 1);
+    std::uint32_t* rows = g.rows_.data();
+    const Record* rec = g.records_.data();
+    std::uint32_t* tmp_rows = g.tmp_rows_.data() - p->begin;  // indexed by row position
+    Record* tmp_rec = g.tmp_records_.data() - p->begin;
+    std::uint32_t left = b0, right = b1;
+    for (std::uint32_t r = b0; r < b1; ++r) {
+      const bool goes_left = p->mask->goes_left(p->codes[rows[r]]);
+      const std::uint32_t to = goes_left ? left++ : --right;
+      tmp_rows[to] = rows[r];
+      tmp_rec[to] = rec[r];
     }
-    g.block_left_[b] = lefts;
+    g.block_left_[b] = left - b0;
   }
-  static void place_task(void* context, std::size_t b) noexcept {
+  // Pass 2, per block: its lefts after earlier blocks' lefts, its rights
+  // (read backwards, so in order again) after all lefts and earlier
+  // blocks' rights.
+  static void gather_task(void* context, std::size_t b) noexcept {
     auto* p = static_cast<PartitionJob*>(context);
     Grower& g = *p->self;
-    // Offsets into tmp: this block's lefts after earlier blocks' lefts,
-    // its rights after all lefts and earlier blocks' rights.
-    std::uint32_t left_at = g.block_left_[b + p->blocks];  // prefix, stored by partition()
-    std::uint32_t right_at = p->mid - p->begin + (block_begin(*p, b) - p->begin) - left_at;
-    for (std::uint32_t r = block_begin(*p, b); r < block_begin(*p, b + 1); ++r) {
-      const std::uint32_t to = g.flags_[r] ? left_at++ : right_at++;
-      g.tmp_rows_[to] = g.rows_[r];
-      g.tmp_records_[to] = g.records_[r];
+    const std::uint32_t b0 = block_begin(*p, b), b1 = block_begin(*p, b + 1);
+    const std::uint32_t lefts = g.block_left_[b], lefts_before = g.block_left_[b + p->blocks];
+    const std::uint32_t* tmp_rows = g.tmp_rows_.data() - p->begin;
+    const Record* tmp_rec = g.tmp_records_.data() - p->begin;
+    const std::uint32_t left_at = p->begin + lefts_before;
+    std::memcpy(g.rows_.data() + left_at, tmp_rows + b0, lefts * sizeof(std::uint32_t));
+    std::memcpy(static_cast<void*>(g.records_.data() + left_at), tmp_rec + b0, lefts * sizeof(Record));
+    std::uint32_t to = p->mid + (b0 - p->begin - lefts_before);
+    for (std::uint32_t r = b1; r-- > b0 + lefts; ++to) {
+      g.rows_[to] = tmp_rows[r];
+      g.records_[to] = tmp_rec[r];
     }
-  }
-  static void copy_task(void* context, std::size_t b) noexcept {
-    auto* p = static_cast<PartitionJob*>(context);
-    Grower& g = *p->self;
-    const std::uint32_t from = block_begin(*p, b), to = block_begin(*p, b + 1);
-    std::memcpy(g.rows_.data() + from, g.tmp_rows_.data() + (from - p->begin),
-                (to - from) * sizeof(std::uint32_t));
-    std::memcpy(static_cast<void*>(g.records_.data() + from), g.tmp_records_.data() + (from - p->begin),
-                (to - from) * sizeof(Record));
   }
   std::uint32_t partition(std::uint32_t begin, std::uint32_t end, std::uint32_t feature,
                           const BinMask& mask) noexcept {
@@ -270,7 +275,7 @@ class Grower {
                      data_.column(feature),
                      &mask,
                      0};
-    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::count_task, &job);
+    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::split_task, &job);
     std::uint32_t lefts = 0;
     for (std::uint32_t b = 0; b < job.blocks; ++b) {
       const std::uint32_t c = block_left_[b];
@@ -278,8 +283,7 @@ class Grower {
       lefts += c;
     }
     job.mid = begin + lefts;
-    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::place_task, &job);
-    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::copy_task, &job);
+    run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::gather_task, &job);
     return job.mid;
   }
   // `work`: the task's cost in feature-rows (one histogram add each).
@@ -317,7 +321,6 @@ class Grower {
   std::uint32_t max_depth_ = 0;
 
   Span<std::uint32_t> rows_, tmp_rows_;
-  Span<std::uint8_t> flags_;        // partition: goes left, per row position
   Span<std::uint32_t> block_left_;  // partition: per block, lefts then their prefix sums
   Span<Record> records_, tmp_records_;
   Span<std::uint32_t> candidates_;  // candidate features, ascending
@@ -522,7 +525,6 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
   subtract_ = o_.max_features == 0 || o_.max_features >= n_cand;
   EMBER_TRY(scratch.allocate_array(n, &tmp_rows_));
   EMBER_TRY(scratch.allocate_array(n, &tmp_records_));
-  EMBER_TRY(scratch.allocate_array(n, &flags_));
   EMBER_TRY(scratch.allocate_array(2 * std::size_t{kMaxPartitionBlocks}, &block_left_));
   EMBER_TRY(scratch.allocate_array(n_cand, &chosen_));
   EMBER_TRY(scratch.allocate_array(n_cand, &draws_));
