@@ -233,10 +233,11 @@ class Grower {
     auto* p = static_cast<PartitionJob*>(context);
     Grower& g = *p->self;
     const std::uint32_t b0 = block_begin(*p, b), b1 = block_begin(*p, b + 1);
-    std::uint32_t* rows = g.rows_.data();
+    const std::uint32_t* rows = g.rows_.data();
     const Record* rec = g.records_.data();
-    std::uint32_t* tmp_rows = g.tmp_rows_.data() - p->begin;  // indexed by row position
-    Record* tmp_rec = g.tmp_records_.data() - p->begin;
+    // tmp holds every row position: a block uses its own positions there.
+    std::uint32_t* tmp_rows = g.tmp_rows_.data();
+    Record* tmp_rec = g.tmp_records_.data();
     std::uint32_t left = b0, right = b1;
     for (std::uint32_t r = b0; r < b1; ++r) {
       const bool goes_left = p->mask->goes_left(p->codes[rows[r]]);
@@ -254,8 +255,8 @@ class Grower {
     Grower& g = *p->self;
     const std::uint32_t b0 = block_begin(*p, b), b1 = block_begin(*p, b + 1);
     const std::uint32_t lefts = g.block_left_[b], lefts_before = g.block_left_[b + p->blocks];
-    const std::uint32_t* tmp_rows = g.tmp_rows_.data() - p->begin;
-    const Record* tmp_rec = g.tmp_records_.data() - p->begin;
+    const std::uint32_t* tmp_rows = g.tmp_rows_.data();
+    const Record* tmp_rec = g.tmp_records_.data();
     const std::uint32_t left_at = p->begin + lefts_before;
     std::memcpy(g.rows_.data() + left_at, tmp_rows + b0, lefts * sizeof(std::uint32_t));
     std::memcpy(static_cast<void*>(g.records_.data() + left_at), tmp_rec + b0, lefts * sizeof(Record));
