@@ -149,15 +149,9 @@ class Grower {
   void build_feature(std::uint32_t j, std::uint32_t begin, std::uint32_t end, double* h) const noexcept {
     const std::uint32_t nb = data_.features[j].n_bins;
     std::fill(h, h + (std::size_t{nb} + 1) * stride(), 0.0);
-    const std::uint8_t* codes = data_.column(j);
-    const std::uint32_t* rows = rows_.data();
-    const Record* rec = records_.data();
-    for (std::uint32_t r = begin; r < end; ++r) {
-      const std::uint8_t b = codes[rows[r]];
-      double* s = h + std::size_t{b == kMissingBin ? nb : b} * stride();
-      p_.add(s, rec[r]);
-      s[w()] += 1.0;
-    }
+    const std::uint8_t* col = data_.column(j);
+    const std::size_t missing = nb;
+    add_rows(&h, &col, &missing, 1, begin, end);
   }
   // Candidates [k0, k1) over rows [begin, end): each row's record is read
   // once for the group instead of once per feature, and each feature's
@@ -180,17 +174,23 @@ class Grower {
       missing[k] = nb;
       std::fill(h[k], h[k] + (std::size_t{nb} + 1) * stride, 0.0);
     }
-    const std::uint32_t* rows = g.rows_.data();
-    const Record* rec = g.records_.data();
-    std::uint32_t r = job->begin;
-    if (std::size_t{job->end - job->begin} * kSparseRatio < g.rows_.size()) {
-      for (; r + kPrefetchRows < job->end; ++r) {
+    g.add_rows(h, col, missing, m, job->begin, job->end);
+  }
+  // Rows [begin, end) into the histograms h[k] of the features whose codes
+  // are col[k] (missing slot missing[k]), k < m, in row order.
+  void add_rows(double* const* h, const std::uint8_t* const* col, const std::size_t* missing, std::size_t m,
+                std::uint32_t begin, std::uint32_t end) const noexcept {
+    const std::uint32_t* rows = rows_.data();
+    const Record* rec = records_.data();
+    std::uint32_t r = begin;
+    if (std::size_t{end - begin} * kSparseRatio < rows_.size()) {
+      for (; r + kPrefetchRows < end; ++r) {
         const std::uint32_t ahead = rows[r + kPrefetchRows];
         for (std::size_t k = 0; k < m; ++k) __builtin_prefetch(col[k] + ahead);
-        g.add_row(h, col, missing, m, rows[r], rec[r]);
+        add_row(h, col, missing, m, rows[r], rec[r]);
       }
     }
-    for (; r < job->end; ++r) g.add_row(h, col, missing, m, rows[r], rec[r]);
+    for (; r < end; ++r) add_row(h, col, missing, m, rows[r], rec[r]);
   }
   void add_row(double* const* h, const std::uint8_t* const* col, const std::size_t* missing, std::size_t m,
                std::uint32_t row, const Record& x) const noexcept {
@@ -287,7 +287,8 @@ class Grower {
     run(job.blocks, std::size_t{n} * kPartitionWork, &Grower::gather_task, &job);
     return job.mid;
   }
-  // `work`: the task's cost in feature-rows (one histogram add each).
+  // `work`: the cost of all the tasks together, in feature-rows (one
+  // histogram add each).
   void run(std::size_t tasks, std::size_t work, Executor::Task task, void* context) const noexcept {
     // Small nodes are not worth a hand-off to other threads.
     if (o_.executor != nullptr && tasks > 1 && work >= kParallelWork) {

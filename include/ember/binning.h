@@ -4,14 +4,16 @@
 // A numeric feature gets up to max_bins bins at quantiles of its distinct
 // values (of at most `subsample` rows drawn at random, as scikit-learn's
 // HistGradientBoosting and LightGBM do: quantiles of 200,000 rows are as
-// good as of all, and sorting all would dominate a big fit); bin b holds the values in [edge[b-1], edge[b]),
-// with the edges actual data values, so a split "bin <= b goes left" is exactly the runtime's "x < edge[b]
-// goes left" on float inputs. A categorical feature with k categories (k <= max_bins) uses its code as the
-// bin. Missing values (NaN, and unknown category codes) get the code kMissingBin, and every split learns
-// which side they go to.
+// good as of all, and sorting all would dominate a big fit); bin b holds
+// the values in [edge[b-1], edge[b]), with the edges actual data values,
+// so a split "bin <= b goes left" is exactly the runtime's "x < edge[b]
+// goes left" on float inputs. A categorical feature with k categories
+// (k <= max_bins) uses its code as the bin. Missing values (NaN, and
+// unknown category codes) get the code kMissingBin, and every split
+// learns which side they go to.
 //
 // Memory comes from the caller's arena: binning_arena_bytes() tells how
-// much compute_bins() needs for a data shape.
+// much bin_data() needs for a data shape.
 #ifndef EMBER_BINNING_H
 #define EMBER_BINNING_H
 
