@@ -24,6 +24,7 @@ class CartPolicy {
     float w;
   };
   static constexpr std::size_t kFixedWidth = 0;  // n_classes, or 3
+  static constexpr bool kPacked = false;
 
   CartPolicy(std::uint32_t n_classes, Criterion criterion, double root_weight, double min_impurity_decrease)
       : k_(n_classes),

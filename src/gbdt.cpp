@@ -13,38 +13,33 @@ namespace ember {
 
 namespace {
 
-// Gradient statistics (G, H); XGBoost's gain and leaf formulas.
-class GradientPolicy {
+// Gradient statistics (G, H); XGBoost's gain and leaf formulas. The sums
+// may be in units of gradient_scale and hessian_scale (the quantized
+// policy's); a scale of 1 changes nothing, bit for bit.
+class GradientMath {
  public:
-  // Gradients in single precision, as XGBoost's: half the memory traffic
-  // of the histogram builds. Sums are in double.
-  struct Record {
-    float g, h;
-  };
-  static constexpr std::size_t kFixedWidth = 2;
+  explicit GradientMath(const GbdtOptions& o) : o_(o) {}
 
-  explicit GradientPolicy(const GbdtOptions& o) : o_(o) {}
-
+  void set_scales(double gradient_scale, double hessian_scale) {
+    gs_ = gradient_scale;
+    hs_ = hessian_scale;
+  }
   std::size_t width() const { return 2; }
   std::size_t leaf_width() const { return 1; }
-  void add(double* s, const Record& r) const {
-    s[0] += r.g;
-    s[1] += r.h;
-  }
-  double mass(const double* s) const { return s[1]; }
+  double mass(const double* s) const { return s[1] * hs_; }
   double threshold_l1(double g) const {
     if (g > o_.lambda_l1) return g - o_.lambda_l1;
     if (g < -o_.lambda_l1) return g + o_.lambda_l1;
     return 0.0;
   }
   double score(double g, double h) const {
-    const double t = threshold_l1(g);
-    return t * t / (h + o_.lambda_l2);
+    const double t = threshold_l1(g * gs_);
+    return t * t / (h * hs_ + o_.lambda_l2);
   }
   double node_score(const double* s) const { return score(s[0], s[1]); }
-  bool splittable(const double* s) const { return s[1] >= 2.0 * o_.min_child_weight; }
+  bool splittable(const double* s) const { return s[1] * hs_ >= 2.0 * o_.min_child_weight; }
   bool admissible(const double* left, const double* right) const {
-    return left[1] >= o_.min_child_weight && right[1] >= o_.min_child_weight;
+    return left[1] * hs_ >= o_.min_child_weight && right[1] * hs_ >= o_.min_child_weight;
   }
   double gain(const double* left, const double* right, const double*, double parent) const {
     return 0.5 * (score(left[0], left[1]) + score(right[0], right[1]) - parent) - o_.min_split_gain;
@@ -52,16 +47,76 @@ class GradientPolicy {
   double initial_best() const { return 0.0; }
   bool accept(double gain) const { return gain > 0.0; }
   // Categories by G / H: the leaf value each would get alone.
-  double category_key(const double* bin, const double*) const { return bin[0] / (bin[1] + o_.lambda_l2); }
+  double category_key(const double* bin, const double*) const {
+    return bin[0] * gs_ / (bin[1] * hs_ + o_.lambda_l2);
+  }
+  // The leaf value for sums in true units.
+  double leaf_value(double g, double h) const {
+    return -o_.learning_rate * threshold_l1(g) / (h + o_.lambda_l2);
+  }
   void leaf(const double* s, float* out) const {
-    out[0] = static_cast<float>(-o_.learning_rate * threshold_l1(s[0]) / (s[1] + o_.lambda_l2));
+    out[0] = static_cast<float>(leaf_value(s[0] * gs_, s[1] * hs_));
   }
 
  private:
   const GbdtOptions& o_;
+  double gs_ = 1.0, hs_ = 1.0;
+};
+
+class GradientPolicy : public GradientMath {
+ public:
+  // Gradients in single precision, as XGBoost's: half the memory traffic
+  // of the histogram builds. Sums are in double.
+  struct Record {
+    float g, h;
+  };
+  static constexpr std::size_t kFixedWidth = 2;
+  static constexpr bool kPacked = false;
+
+  using GradientMath::GradientMath;
+  void add(double* s, const Record& r) const {
+    s[0] += r.g;
+    s[1] += r.h;
+  }
+};
+
+// Quantized gradients (LightGBM 4's use_quantized_grad): each row's g and
+// h stochastically rounded to integers, g in [-kLevels, kLevels] and h in
+// [0, kLevels] in units of the round's scales, packed with a count of 1
+// into one word: bits [0, 16) the count, [16, 38) h, [38, 61) g +
+// kLevels. Over kPackedRows rows no field can carry into the next.
+class QuantizedPolicy : public GradientMath {
+ public:
+  using Record = std::uint64_t;
+  static constexpr std::size_t kFixedWidth = 2;
+  static constexpr bool kPacked = true;
+  static constexpr std::int64_t kLevels = 64;
+  static constexpr std::uint32_t kPackedRows = (1u << 16) - 1;
+  static_assert(2 * kLevels * kPackedRows < (std::int64_t{1} << 23), "g field");
+  static_assert(kLevels * kPackedRows < (std::int64_t{1} << 22), "h field");
+
+  using GradientMath::GradientMath;
+  // g in [-kLevels, kLevels], h in [0, kLevels].
+  static Record pack(std::int64_t g, std::int64_t h) {
+    return (static_cast<std::uint64_t>(g + kLevels) << 38) | (static_cast<std::uint64_t>(h) << 16) | 1u;
+  }
+  void add(double* s, const Record& r) const { unpack_into(r, s, nullptr); }
+  void unpack(std::uint64_t sum, double* s) const { unpack_into(sum, s, s + 2); }
+
+ private:
+  static void unpack_into(std::uint64_t v, double* s, double* count) {
+    const auto c = static_cast<std::int64_t>(v & 0xFFFFu);
+    s[0] += static_cast<double>(static_cast<std::int64_t>(v >> 38) - kLevels * c);
+    s[1] += static_cast<double>((v >> 16) & ((std::uint64_t{1} << 22) - 1));
+    if (count != nullptr) *count += static_cast<double>(c);
+  }
 };
 
 using Record = GradientPolicy::Record;
+
+// Offsets a tree's seed for its rounding noise (any odd constant would do:
+// it keeps the noise apart from the grower's own draws from that seed).
+constexpr std::uint64_t kNoiseSeed = 0x632BE59BD9B4E019ull;
 
 constexpr std::size_t kRowBlock = 16384;  // rows per task in per-row loops
 
@@ -134,7 +189,7 @@ class Booster {
  public:
   Booster(const BinnedData& data, Span<const float> target, Span<const float> weight, const GbdtOptions& o,
           std::uint32_t k_out)
-      : data_(data), y_(target), w_(weight), o_(o), k_(k_out), rng_(o.seed), policy_(o) {}
+      : data_(data), y_(target), w_(weight), o_(o), k_(k_out), rng_(o.seed), policy_(o), quantized_(o) {}
 
   Status run(Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
              const GbdtValidation* valid);
@@ -144,6 +199,18 @@ class Booster {
   void gradients(std::size_t begin, std::size_t end);
   Status base_scores(Arena& scratch, GbdtModel* m);
   void draw_features(Span<std::uint32_t> all, std::size_t* m);
+  void fill_records(std::uint32_t k, std::size_t n_rows, Span<std::uint32_t> rows, Span<Record> records);
+  void fill_quantized(std::uint32_t k, std::size_t n_rows, std::uint64_t seed, Span<std::uint32_t> rows,
+                      Span<QuantizedPolicy::Record> records);
+  template <class P>
+  Status grow(const P& policy, Span<typename P::Record> records, Span<std::uint32_t> rows,
+              const detail::GrowOptions& g, Arena& scratch, Arena& result, FittedTree* tree, Importance* imp,
+              Span<const detail::LeafRange>* leaves) {
+    detail::Grower<P> grower(data_, policy, g);
+    EMBER_TRY(grower.grow(rows, records, scratch, result, tree, imp));
+    *leaves = grower.leaves();
+    return Status::ok;
+  }
 
   const BinnedData& data_;
   Span<const float> y_;
@@ -152,6 +219,9 @@ class Booster {
   std::uint32_t k_;
   Rng rng_;
   GradientPolicy policy_;
+  QuantizedPolicy quantized_;
+  Span<std::uint32_t> sample_;    // the round's rows
+  Span<double> block_max_;        // quantized: per block of kRowBlock rows, max |g| and max h
   Span<std::uint32_t> positive_;  // rows of positive weight
   Span<double> scores_, g_, h_;   // n x k
   Span<double> abs_residuals_;    // huber with a quantile delta: n_pos
@@ -256,6 +326,64 @@ void Booster::draw_features(Span<std::uint32_t> all, std::size_t* m) {
   *m = take;
 }
 
+// The grower's input for output k: the round's sample and its exact
+// gradients (as floats).
+void Booster::fill_records(std::uint32_t k, std::size_t n_rows, Span<std::uint32_t> rows,
+                           Span<Record> records) {
+  auto fill = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::size_t i = sample_[r];
+      rows[r] = sample_[r];
+      records[r] = Record{static_cast<float>(g_[i * k_ + k]), static_cast<float>(h_[i * k_ + k])};
+    }
+  };
+  parallel_ranges(o_.executor, n_rows, kRowBlock, fill);
+}
+
+// As fill_records, with g and h stochastically rounded to kLevels steps of
+// the sample's largest |g| and h: unbiased, so sums over many rows stay
+// close to the exact ones. A row's noise comes from `seed` and its index
+// alone, whatever the thread that rounds it.
+void Booster::fill_quantized(std::uint32_t k, std::size_t n_rows, std::uint64_t seed,
+                             Span<std::uint32_t> rows, Span<QuantizedPolicy::Record> records) {
+  auto peak = [&](std::size_t begin, std::size_t end) {
+    double gm = 0.0, hm = 0.0;
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::size_t i = sample_[r] * std::size_t{k_} + k;
+      gm = std::max(gm, std::fabs(g_[i]));
+      hm = std::max(hm, h_[i]);
+    }
+    block_max_[2 * (begin / kRowBlock)] = gm;
+    block_max_[2 * (begin / kRowBlock) + 1] = hm;
+  };
+  parallel_ranges(o_.executor, n_rows, kRowBlock, peak);
+  double gm = 0.0, hm = 0.0;
+  for (std::size_t b = 0; b < (n_rows + kRowBlock - 1) / kRowBlock; ++b) {
+    gm = std::max(gm, block_max_[2 * b]);
+    hm = std::max(hm, block_max_[2 * b + 1]);
+  }
+  constexpr auto kLevels = static_cast<double>(QuantizedPolicy::kLevels);
+  const double gs = gm > 0.0 ? gm / kLevels : 1.0, hs = hm > 0.0 ? hm / kLevels : 1.0;
+  quantized_.set_scales(gs, hs);
+  auto round = [](double x, std::uint64_t bits, std::int64_t lo) {
+    const double u = static_cast<double>(bits) * 0x1p-32;  // [0, 1)
+    const auto q = static_cast<std::int64_t>(std::floor(x + u));
+    return std::min(std::max(q, lo), QuantizedPolicy::kLevels);
+  };
+  auto fill = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::uint32_t row = sample_[r];
+      const std::size_t i = row * std::size_t{k_} + k;
+      std::uint64_t state = seed + row * 0x9E3779B97F4A7C15ull;
+      const std::uint64_t bits = splitmix64(&state);
+      rows[r] = row;
+      records[r] = QuantizedPolicy::pack(round(g_[i] / gs, bits >> 32, -QuantizedPolicy::kLevels),
+                                         round(h_[i] / hs, bits & 0xFFFFFFFFu, 0));
+    }
+  };
+  parallel_ranges(o_.executor, n_rows, kRowBlock, fill);
+}
+
 Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
                     const GbdtValidation* valid) {
   const std::size_t n = data_.n_rows, d = data_.n_features;
@@ -268,8 +396,9 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
   positive_ = Span<std::uint32_t>(positive_.data(), n_pos);
   EMBER_TRY(base_scores(scratch, m));
 
-  Span<std::uint32_t> sample, rows, features;
+  Span<std::uint32_t> rows, features;
   Span<Record> records;
+  Span<QuantizedPolicy::Record> packed;
   Span<std::uint8_t> in_sample;
   Span<double> valid_scores, round_gain;
   Span<ValueWeight> pairs;
@@ -277,9 +406,14 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
   EMBER_TRY(scratch.allocate_array(n * k_, &scores_));
   EMBER_TRY(scratch.allocate_array(n * k_, &g_));
   EMBER_TRY(scratch.allocate_array(n * k_, &h_));
-  EMBER_TRY(scratch.allocate_array(n, &sample));
+  EMBER_TRY(scratch.allocate_array(n, &sample_));
   EMBER_TRY(scratch.allocate_array(n, &rows));
-  EMBER_TRY(scratch.allocate_array(n, &records));
+  if (o_.quantized_gradients) {
+    EMBER_TRY(scratch.allocate_array(n, &packed));
+    EMBER_TRY(scratch.allocate_array(2 * ((n + kRowBlock - 1) / kRowBlock), &block_max_));
+  } else {
+    EMBER_TRY(scratch.allocate_array(n, &records));
+  }
   EMBER_TRY(scratch.allocate_array(n, &in_sample));
   EMBER_TRY(scratch.allocate_array(d, &features));
   if (o_.objective == GbdtObjective::absolute_error) {
@@ -338,10 +472,10 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       const std::uint32_t i = positive_[r];
       const bool take = o_.subsample >= 1.0 || rng_.uniform() < o_.subsample;
       in_sample[i] = take ? 1 : 0;
-      if (take) sample[n_rows++] = i;
+      if (take) sample_[n_rows++] = i;
     }
     if (n_rows == 0) {  // a tiny subsample still grows a tree
-      sample[n_rows++] = positive_[0];
+      sample_[n_rows++] = positive_[0];
       in_sample[positive_[0]] = 1;
     }
     for (std::uint32_t k = 0; k < k_; ++k) {
@@ -358,10 +492,11 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       }
       g.seed = rng_.next_u64();
       // The grower permutes rows and records: each tree starts from the sample.
-      for (std::size_t r = 0; r < n_rows; ++r) {
-        const std::size_t i = sample[r];
-        rows[r] = sample[r];
-        records[r] = Record{static_cast<float>(g_[i * k_ + k]), static_cast<float>(h_[i * k_ + k])};
+      const Span<std::uint32_t> tree_rows(rows.data(), n_rows);
+      if (o_.quantized_gradients) {
+        fill_quantized(k, n_rows, g.seed + kNoiseSeed, rows, packed);
+      } else {
+        fill_records(k, n_rows, rows, records);
       }
       Importance* imp = importance;
       Importance local;
@@ -371,13 +506,26 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
         imp = &local;
       }
       const Arena::Marker tree_start = scratch.mark();
-      detail::Grower<GradientPolicy> grower(data_, policy_, g);
-      Status s = grower.grow(Span<std::uint32_t>(rows.data(), n_rows), Span<Record>(records.data(), n_rows),
-                             scratch, result, &m->trees[at], imp);
-      if (s != Status::ok) return s;
-      m->output[at] = k;
+      Span<const detail::LeafRange> ranges;
       FittedTree& tree = m->trees[at];
-      const Span<const detail::LeafRange> ranges = grower.leaves();
+      if (o_.quantized_gradients) {
+        EMBER_TRY(grow(quantized_, Span<QuantizedPolicy::Record>(packed.data(), n_rows), tree_rows, g,
+                       scratch, result, &tree, imp, &ranges));
+        // Leaves from the exact gradients: the rounding only chose the splits.
+        for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {
+          double gsum = 0.0, hsum = 0.0;
+          for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
+            const std::size_t i = rows[r] * std::size_t{k_} + k;
+            gsum += g_[i];
+            hsum += h_[i];
+          }
+          tree.leaf_values[leaf] = static_cast<float>(policy_.leaf_value(gsum, hsum));
+        }
+      } else {
+        EMBER_TRY(grow(policy_, Span<Record>(records.data(), n_rows), tree_rows, g, scratch, result, &tree,
+                       imp, &ranges));
+      }
+      m->output[at] = k;
       if (o_.objective == GbdtObjective::absolute_error) {
         // Leaves at the weighted median of their residuals.
         for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {

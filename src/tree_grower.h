@@ -3,7 +3,15 @@
 //
 // A Policy supplies what differs between them: the per-row record and how
 // it adds to a node's statistics, the gain of a split, whether a node may
-// be split at all, and a leaf's value. The grower owns the rest: the open
+// be split at all, and a leaf's value.
+//
+// A packed policy (kPacked) has records that are integer increments, all
+// of a row's statistics and its count in one 64-bit word: histograms are
+// then built with one integer add per feature-row into a 256-entry table
+// (indexed by the code itself, missing at kMissingBin), flushed into the
+// double histograms every Policy::kPackedRows rows (before a field could
+// overflow) by Policy::unpack, which also adds the count. Integer sums are
+// exact, so they do not depend on the order of the rows at all. The grower owns the rest: the open
 // list (depth-first, or best-first under a leaf budget), per-feature
 // histograms over bins, the split scan with a learned missing direction and
 // categorical subsets, stable row partitioning, histogram subtraction, and
@@ -33,6 +41,7 @@
 namespace ember::detail {
 
 constexpr std::size_t kSlots = kMaxBins + 1;  // value bins, then the missing slot (at n_bins)
+constexpr std::size_t kPackedSlots = 256;     // a packed table, indexed by any 8-bit code
 
 // Partitions of large nodes run in blocks of about this many rows.
 constexpr std::uint32_t kPartitionRows = 16384;
@@ -146,12 +155,14 @@ class Grower {
   std::size_t slot_of(std::uint32_t j) const noexcept { return offset_[j] * stride(); }
   std::size_t hist_doubles() const noexcept { return total_slots_ * stride_; }
 
-  void build_feature(std::uint32_t j, std::uint32_t begin, std::uint32_t end, double* h) const noexcept {
+  // Candidate `position` (feature j) over rows [begin, end) into h.
+  void build_feature(std::size_t position, std::uint32_t begin, std::uint32_t end, double* h) const noexcept {
+    const std::uint32_t j = candidates_[position];
     const std::uint32_t nb = data_.features[j].n_bins;
     std::fill(h, h + (std::size_t{nb} + 1) * stride(), 0.0);
     const std::uint8_t* col = data_.column(j);
     const std::size_t missing = nb;
-    add_rows(&h, &col, &missing, 1, begin, end);
+    add_rows(&h, &col, &missing, 1, position, begin, end);
   }
   // Candidates [k0, k1) over rows [begin, end): each row's record is read
   // once for the group instead of once per feature, and each feature's
@@ -174,12 +185,73 @@ class Grower {
       missing[k] = nb;
       std::fill(h[k], h[k] + (std::size_t{nb} + 1) * stride, 0.0);
     }
-    g.add_rows(h, col, missing, m, job->begin, job->end);
+    g.add_rows(h, col, missing, m, k0, job->begin, job->end);
   }
   // Rows [begin, end) into the histograms h[k] of the features whose codes
-  // are col[k] (missing slot missing[k]), k < m, in row order.
+  // are col[k] (missing slot missing[k]), k < m, in row order; the
+  // features are candidates first, first + 1, ...
   void add_rows(double* const* h, const std::uint8_t* const* col, const std::size_t* missing, std::size_t m,
-                std::uint32_t begin, std::uint32_t end) const noexcept {
+                std::size_t first, std::uint32_t begin, std::uint32_t end) const noexcept {
+    if constexpr (Policy::kPacked) {
+      std::uint64_t* table[kGroup] = {};
+      for (std::size_t k = 0; k < m; ++k) table[k] = packed_.data() + (first + k) * kPackedSlots;
+      for (std::uint32_t c0 = begin; c0 < end;) {
+        const std::uint32_t c1 = end - c0 > Policy::kPackedRows ? c0 + Policy::kPackedRows : end;
+        for (std::size_t k = 0; k < m; ++k) std::fill(table[k], table[k] + kPackedSlots, std::uint64_t{0});
+        switch (m) {
+          case 4:
+            add_packed<4>(table, col, c0, c1);
+            break;
+          case 3:
+            add_packed<3>(table, col, c0, c1);
+            break;
+          case 2:
+            add_packed<2>(table, col, c0, c1);
+            break;
+          default:
+            for (std::size_t k = 0; k < m; ++k) add_packed<1>(table + k, col + k, c0, c1);
+        }
+        for (std::size_t k = 0; k < m; ++k) {
+          for (std::size_t b = 0; b < missing[k]; ++b) {
+            if (table[k][b] != 0) p_.unpack(table[k][b], h[k] + b * stride());
+          }
+          if (table[k][kMissingBin] != 0) p_.unpack(table[k][kMissingBin], h[k] + missing[k] * stride());
+        }
+        c0 = c1;
+      }
+    } else {
+      (void)first;
+      const std::size_t stride = this->stride(), w = this->w();
+      for_rows(col, m, begin, end, [&](std::uint32_t row, const Record& x) {
+        for (std::size_t k = 0; k < m; ++k) {
+          const std::uint8_t b = col[k][row];
+          double* s = h[k] + (b == kMissingBin ? missing[k] : b) * stride;
+          p_.add(s, x);
+          s[w] += 1.0;
+        }
+      });
+    }
+  }
+  // The packed kernel for M features: one integer add per feature-row.
+  template <std::size_t M>
+  void add_packed(std::uint64_t* const* table, const std::uint8_t* const* col, std::uint32_t begin,
+                  std::uint32_t end) const noexcept {
+    std::uint64_t* t[M];
+    const std::uint8_t* c[M];
+    for (std::size_t k = 0; k < M; ++k) {
+      t[k] = table[k];
+      c[k] = col[k];
+    }
+    for_rows(col, M, begin, end, [&](std::uint32_t row, const Record& x) {
+      const std::uint64_t v = x;  // a copy: the adds could alias the record
+      for (std::size_t k = 0; k < M; ++k) t[k][c[k][row]] += v;
+    });
+  }
+  // f(row, record) for positions [begin, end) in order, prefetching the
+  // codes col[k] (k < m) ahead where the node's rows are sparse.
+  template <class F>
+  void for_rows(const std::uint8_t* const* col, std::size_t m, std::uint32_t begin, std::uint32_t end,
+                F&& f) const noexcept {
     const std::uint32_t* rows = rows_.data();
     const Record* rec = records_.data();
     std::uint32_t r = begin;
@@ -187,20 +259,10 @@ class Grower {
       for (; r + kPrefetchRows < end; ++r) {
         const std::uint32_t ahead = rows[r + kPrefetchRows];
         for (std::size_t k = 0; k < m; ++k) __builtin_prefetch(col[k] + ahead);
-        add_row(h, col, missing, m, rows[r], rec[r]);
+        f(rows[r], rec[r]);
       }
     }
-    for (; r < end; ++r) add_row(h, col, missing, m, rows[r], rec[r]);
-  }
-  void add_row(double* const* h, const std::uint8_t* const* col, const std::size_t* missing, std::size_t m,
-               std::uint32_t row, const Record& x) const noexcept {
-    const std::size_t stride = this->stride(), w = this->w();
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::uint8_t b = col[k][row];
-      double* s = h[k] + (b == kMissingBin ? missing[k] : b) * stride;
-      p_.add(s, x);
-      s[w] += 1.0;
-    }
+    for (; r < end; ++r) f(rows[r], rec[r]);
   }
   // Every candidate's histogram of rows[begin, end) into `hist`.
   // The candidates go to tasks in even runs of at most kGroup, their
@@ -342,6 +404,7 @@ class Grower {
   Span<std::uint8_t> cand_order_;  // per chosen feature: kSlots
   Span<float> cand_keys_;          // per chosen feature: kSlots
   Span<double> tmp_hist_;          // histograms of nodes that keep none
+  Span<std::uint64_t> packed_;     // packed policies: per candidate, kPackedSlots integer sums
 
   Span<Buffer> buffers_;
   Span<std::uint32_t> free_buffers_;
@@ -398,7 +461,7 @@ void Grower<Policy>::scan_feature(std::size_t position, const ScanJob& job) noex
   const std::uint32_t nb = fb.n_bins;
   if (nb < 2 && !fb.categorical) return;
   double* h = (job.hist != nullptr ? job.hist : tmp_hist_.data()) + slot_of(j);
-  if (job.hist == nullptr) build_feature(j, node.begin, node.end, h);
+  if (job.hist == nullptr) build_feature(chosen_[position], node.begin, node.end, h);
   std::uint8_t* order = cand_order_.data() + position * kSlots;
   float* keys = cand_keys_.data() + position * kSlots;
   std::uint32_t n_order = 0;
@@ -540,6 +603,7 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
   EMBER_TRY(scratch.allocate_array(n_cand * kSlots, &cand_order_));
   EMBER_TRY(scratch.allocate_array(n_cand * kSlots, &cand_keys_));
   EMBER_TRY(scratch.allocate_array(hist_doubles(), &tmp_hist_));
+  if constexpr (Policy::kPacked) EMBER_TRY(scratch.allocate_array(n_cand * kPackedSlots, &packed_));
 
   // Every split sends rows both ways, so a tree has fewer than n nodes.
   std::size_t cap = n;

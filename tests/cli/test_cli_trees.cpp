@@ -125,6 +125,23 @@ TEST_CASE("gradient boosting matches scikit-learn's HistGradientBoosting on held
               .exit_code == 0);
   const auto r = run_ember("eval diabetes_gbdt.ember diabetes_test.csv --json");
   CHECK(json_number(r.out, "r2") >= 0.3345 - 0.03);
+  // Quantized gradients meet the same floors.
+  REQUIRE(run_ember("train bc_train.csv --target diagnosis --model gbdt --param use_quantized_grad=true -o "
+                    "bc_gbdt_q.ember")
+              .exit_code == 0);
+  const auto q = run_ember("eval bc_gbdt_q.ember bc_test.csv --json");
+  CHECK(json_number(q.out, "accuracy") >= 0.9577 - 0.02);
+  CHECK(json_number(q.out, "auc") >= 0.9908 - 0.005);
+  REQUIRE(
+      run_ember("train diabetes_train.csv --target progression --model gbdt --param use_quantized_grad=true "
+                "-o diabetes_gbdt_q.ember")
+          .exit_code == 0);
+  CHECK(json_number(run_ember("eval diabetes_gbdt_q.ember diabetes_test.csv --json").out, "r2") >=
+        0.3345 - 0.03);
+  const auto flag = run_ember(
+      "train bc_train.csv --target diagnosis --model gbdt --param use_quantized_grad=yes -o x.ember");
+  CHECK(flag.exit_code == 2);
+  CHECK(contains(flag.err, "use_quantized_grad must be true or false"));
   // Same data, same bytes.
   REQUIRE(run_ember("train bc_train.csv --target diagnosis --model gbdt -o bc_gbdt2.ember").exit_code == 0);
   CHECK(read_text("bc_gbdt.ember") == read_text("bc_gbdt2.ember"));
@@ -208,6 +225,7 @@ TEST_CASE("tree models: the same bytes for 1 and 2 threads") {
   const std::string base = "train threads.csv --target target --seed 3 ";
   const std::vector<std::string> models = {
       "--model gbdt --param subsample=0.8 --param colsample_bytree=0.75 --param n_estimators=30",
+      "--model gbdt --param use_quantized_grad=true --param subsample=0.8 --param n_estimators=30",
       "--model forest --param n_estimators=20 --param oob_score=true", "--model tree",
       "--model extra_trees --param n_estimators=10"};
   for (const auto& m : models) {

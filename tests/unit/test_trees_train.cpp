@@ -307,30 +307,35 @@ TEST_CASE("gradient boosting: a stump worked out by hand") {
   const std::vector<std::uint32_t> cats = {0};
   REQUIRE(bin_data(MatrixView<const float>{x.data(), 6, 1, 1}, Span<const std::uint32_t>(cats.data(), 1),
                    BinOptions{}, t.data_arena, &t.binned) == Status::ok);
-  for (double lambda : {0.0, 1.0}) {
-    GbdtOptions o;
-    o.objective = GbdtObjective::squared_error;
-    o.n_estimators = 1;
-    o.learning_rate = 1.0;
-    o.max_depth = 1;
-    o.lambda_l2 = lambda;
-    o.min_child_weight = 0.0;
-    GbdtModel m;
-    std::vector<double> gain(1);
-    std::vector<std::uint32_t> splits(1);
-    Importance imp{Span<double>(gain.data(), 1), Span<std::uint32_t>(splits.data(), 1)};
-    REQUIRE(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m, &imp) ==
-            Status::ok);
-    CHECK(m.base_score[0] == 3.0f);
-    REQUIRE(m.trees.size() == 1);
-    REQUIRE(m.trees[0].nodes.size() == 1);
-    CHECK(m.trees[0].nodes[0].threshold == 10.0f);
-    CHECK(m.trees[0].leaf_values[0] == doctest::Approx(-6.0 / (3.0 + lambda)));
-    CHECK(m.trees[0].leaf_values[1] == doctest::Approx(6.0 / (3.0 + lambda)));
-    // gain = 1/2 (36 / (3 + lambda) + 36 / (3 + lambda) - 0)
-    CHECK(gain[0] == doctest::Approx(36.0 / (3.0 + lambda)));
-    CHECK(splits[0] == 1);
-  }
+  // Quantized gradients give the same stump: +-2 and 1 are exactly 64
+  // steps of the largest |g| and h, so nothing is rounded.
+  for (const bool quantized : {false, true})
+    for (double lambda : {0.0, 1.0}) {
+      CAPTURE(quantized);
+      GbdtOptions o;
+      o.quantized_gradients = quantized;
+      o.objective = GbdtObjective::squared_error;
+      o.n_estimators = 1;
+      o.learning_rate = 1.0;
+      o.max_depth = 1;
+      o.lambda_l2 = lambda;
+      o.min_child_weight = 0.0;
+      GbdtModel m;
+      std::vector<double> gain(1);
+      std::vector<std::uint32_t> splits(1);
+      Importance imp{Span<double>(gain.data(), 1), Span<std::uint32_t>(splits.data(), 1)};
+      REQUIRE(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m, &imp) ==
+              Status::ok);
+      CHECK(m.base_score[0] == 3.0f);
+      REQUIRE(m.trees.size() == 1);
+      REQUIRE(m.trees[0].nodes.size() == 1);
+      CHECK(m.trees[0].nodes[0].threshold == 10.0f);
+      CHECK(m.trees[0].leaf_values[0] == doctest::Approx(-6.0 / (3.0 + lambda)));
+      CHECK(m.trees[0].leaf_values[1] == doctest::Approx(6.0 / (3.0 + lambda)));
+      // gain = 1/2 (36 / (3 + lambda) + 36 / (3 + lambda) - 0)
+      CHECK(gain[0] == doctest::Approx(36.0 / (3.0 + lambda)));
+      CHECK(splits[0] == 1);
+    }
   // Binary: the base score is the log-odds of the positive share, 2 of 6.
   const std::vector<float> labels = {0, 0, 0, 0, 1, 1};
   GbdtOptions o;
@@ -427,6 +432,17 @@ TEST_CASE("an executor changes nothing: the same trees in any task order") {
     REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
     for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
       CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
+    // Quantized: the rounding noise belongs to the row, not the task.
+    o.quantized_gradients = true;
+    o.executor = nullptr;
+    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result, &inline_model) ==
+            Status::ok);
+    o.executor = &ex;
+    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
+                     &parallel_model) == Status::ok);
+    REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
+    for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
+      CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
   }
   SUBCASE("a regression tree (histogram subtraction) and a forest-style tree (max_features)") {
     for (std::uint32_t max_features : {0u, 3u}) {
@@ -486,4 +502,82 @@ TEST_CASE("gradient boosting with absolute error: medians worked out by hand") {
   o.subsample = 0.0;
   CHECK(fit_gbdt(t.binned, Span<const float>(y.data(), 6), 0, {}, o, t.scratch, t.result, &m) ==
         Status::bad_value);
+}
+
+TEST_CASE("quantized gradients: exact where nothing rounds, close where it does") {
+  // 150,000 rows (more than one packed flush of 65,535) x 3 features, 5%
+  // missing; feature 2 takes two values, so its bins fill the packed
+  // fields close to their widths. Labels are balanced exactly, so the base
+  // score is 0 and the first round's gradients are exactly -1 and +1 with
+  // hessians 1: every value is a whole number of the quantized steps, no
+  // rounding happens, and the first tree and its gains must be the exact
+  // ones bit for bit (histograms, counts, missing slots, flushes and the
+  // subtraction all agree).
+  const std::size_t n = 150000, d = 3;
+  std::vector<float> x(n * d), y(n);
+  Rng rng(3);
+  for (std::size_t i = 0; i < n; ++i) {
+    y[i] = i % 2 == 0 ? 1.0f : -1.0f;
+    for (std::size_t j = 0; j < d; ++j) {
+      float v =
+          static_cast<float>(rng.normal()) + (j == 0 ? 0.3f * y[i] : 0.0f) + (j == 1 ? 0.2f * y[i] : 0.0f);
+      if (j == 2) v = rng.uniform() < 0.15 - 0.1 * y[i] ? 1.0f : 0.0f;
+      if (rng.uniform() < 0.05) v = NAN;
+      x[i * d + j] = v;
+    }
+  }
+  std::vector<unsigned char> buf(96 << 20);
+  Arena data_arena(buf.data(), 8 << 20), scratch(buf.data() + (8 << 20), 80 << 20),
+      result(buf.data() + (88 << 20), 8 << 20);
+  BinnedData binned;
+  const std::vector<std::uint32_t> cats(d, 0);
+  REQUIRE(bin_data(MatrixView<const float>{x.data(), n, d, d}, Span<const std::uint32_t>(cats.data(), d),
+                   BinOptions{}, data_arena, &binned) == Status::ok);
+  GbdtOptions o;
+  o.objective = GbdtObjective::squared_error;
+  o.n_estimators = 1;
+  o.max_depth = 4;
+  GbdtModel exact, quantized;
+  std::vector<double> gain(d * 2);
+  std::vector<std::uint32_t> splits(d * 2);
+  Importance imp_exact{Span<double>(gain.data(), d), Span<std::uint32_t>(splits.data(), d)};
+  Importance imp_quantized{Span<double>(gain.data() + d, d), Span<std::uint32_t>(splits.data() + d, d)};
+  REQUIRE(fit_gbdt(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &exact, &imp_exact) ==
+          Status::ok);
+  o.quantized_gradients = true;
+  REQUIRE(fit_gbdt(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &quantized,
+                   &imp_quantized) == Status::ok);
+  REQUIRE(exact.base_score[0] == 0.0f);
+  CHECK(exact.trees[0].nodes.size() == 15);
+  CHECK(exact.trees[0].nodes[0].feature == 2);
+  CHECK(same_tree(exact.trees[0], quantized.trees[0]));
+  for (std::size_t j = 0; j < d; ++j) {
+    CHECK(gain[j] == gain[d + j]);
+    CHECK(splits[j] == splits[d + j]);
+  }
+
+  // Later rounds round: the trees differ, the fit stays as good. Mean
+  // squared error on the training rows after 20 rounds, each way.
+  auto mse = [&](const GbdtModel& m) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double f = m.base_score[0];
+      for (const FittedTree& t : m.trees) f += *fitted_tree_leaf(t, binned, i);
+      sum += (f - y[i]) * (f - y[i]);
+    }
+    return sum / static_cast<double>(n);
+  };
+  o.n_estimators = 20;
+  o.quantized_gradients = false;
+  REQUIRE(fit_gbdt(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &exact) == Status::ok);
+  o.quantized_gradients = true;
+  REQUIRE(fit_gbdt(binned, Span<const float>(y.data(), n), 0, {}, o, scratch, result, &quantized) ==
+          Status::ok);
+  const double e = mse(exact), q = mse(quantized);
+  CHECK(e < 0.9);  // below the variance of y, 1 (0.83 when written)
+  CHECK(q == doctest::Approx(e).epsilon(0.01));
+  bool differ = false;
+  for (std::size_t t = 0; t < exact.trees.size(); ++t)
+    differ = differ || !same_tree(exact.trees[t], quantized.trees[t]);
+  CHECK(differ);  // the rounding did happen
 }

@@ -5,7 +5,7 @@
 // tools/bench/fit_trees_reference.py (XGBoost, scikit-learn).
 //   bench_trees --model gbdt|forest [--rows N] [--test-rows M] [--features D]
 //               [--trees T] [--depth K] [--threads J] [--repeats R] [--seed S]
-//               [--export-train PATH --export-test PATH] [--json]
+//               [--export-train PATH --export-test PATH] [--quantized] [--json]
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   unsigned threads = 2;
   int repeats = 3;
   std::uint64_t seed = 1;
-  bool json = false;
+  bool json = false, quantized = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
       export_test = next();
     } else if (a == "--json") {
       json = true;
+    } else if (a == "--quantized") {
+      quantized = true;
     } else {
       std::fprintf(stderr, "usage: see the comment at the top of bench_trees.cpp\n");
       return 2;
@@ -139,6 +141,7 @@ int main(int argc, char** argv) {
     o.gbdt.max_depth = depth;
     o.gbdt.learning_rate = 0.1;
     o.gbdt.min_data_in_leaf = 1;  // XGBoost has no such rule; min_child_weight=1 as it
+    o.gbdt.quantized_gradients = quantized;
   } else {
     o.n_estimators = trees;
     o.bootstrap = true;
@@ -173,11 +176,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_trees: scoring failed: %s\n", status_name(s));
     return 1;
   }
-  const std::string name = std::string(model == "gbdt" ? "gbdt" : "random forest") + " fit, ember (" +
-                           std::to_string(rows) + " x " + std::to_string(features) + ", " +
-                           std::to_string(trees) + " trees" +
-                           (model == "gbdt" ? ", depth " + std::to_string(depth) : "") + ", " +
-                           std::to_string(trained.threads) + " threads)";
+  const std::string name =
+      std::string(model == "gbdt" ? "gbdt" : "random forest") + " fit, ember (" + std::to_string(rows) +
+      " x " + std::to_string(features) + ", " + std::to_string(trees) + " trees" +
+      (model == "gbdt" ? ", depth " + std::to_string(depth) : "") + ", " + std::to_string(trained.threads) +
+      " threads" + (quantized ? ", quantized" : "") + ")";
   const double med = ember::bench::median(seconds);
   if (json) {
     std::printf(
