@@ -82,25 +82,30 @@ class GradientPolicy : public GradientMath {
 
 // Quantized gradients (LightGBM 4's use_quantized_grad): each row's g and
 // h stochastically rounded to integers, g in [-kLevels, kLevels] and h in
-// [0, kLevels] in units of the round's scales, packed with a count of 1
-// into one word: bits [0, 16) the count, [16, 38) h, [38, 61) g +
-// kLevels. Over kPackedRows rows no field can carry into the next.
+// [0, kLevels] in units of the round's scales. A record keeps g + kLevels
+// in its high byte and h in its low one (2 bytes to move per row in a
+// partition); the histograms add increment(record), all the statistics
+// and a count of 1 in one word: bits [0, 16) the count, [16, 38) h,
+// [38, 61) g + kLevels. Over kPackedRows rows no field can carry into the
+// next.
 class QuantizedPolicy : public GradientMath {
  public:
-  using Record = std::uint64_t;
+  using Record = std::uint16_t;
   static constexpr std::size_t kFixedWidth = 2;
   static constexpr bool kPacked = true;
   static constexpr std::int64_t kLevels = 64;
   static constexpr std::uint32_t kPackedRows = (1u << 16) - 1;
+  static_assert(2 * kLevels < 256, "g + kLevels in a byte");
   static_assert(2 * kLevels * kPackedRows < (std::int64_t{1} << 23), "g field");
   static_assert(kLevels * kPackedRows < (std::int64_t{1} << 22), "h field");
 
   using GradientMath::GradientMath;
   // g in [-kLevels, kLevels], h in [0, kLevels].
-  static Record pack(std::int64_t g, std::int64_t h) {
-    return (static_cast<std::uint64_t>(g + kLevels) << 38) | (static_cast<std::uint64_t>(h) << 16) | 1u;
+  static Record pack(std::int64_t g, std::int64_t h) { return static_cast<Record>(((g + kLevels) << 8) | h); }
+  static std::uint64_t increment(Record r) {
+    return (std::uint64_t{r} >> 8 << 38) | (std::uint64_t{r & 0xFFu} << 16) | 1u;
   }
-  void add(double* s, const Record& r) const { unpack_into(r, s, nullptr); }
+  void add(double* s, const Record& r) const { unpack_into(increment(r), s, nullptr); }
   void unpack(std::uint64_t sum, double* s) const { unpack_into(sum, s, s + 2); }
 
  private:
@@ -466,17 +471,22 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
     }
     auto grad = [this](std::size_t b, std::size_t e) { gradients(b, e); };
     parallel_ranges(o_.executor, n_pos, kRowBlock, grad);
-    // The round's sample.
+    // The round's sample (without subsampling, every row of positive weight).
     std::size_t n_rows = 0;
-    for (std::size_t r = 0; r < n_pos; ++r) {
-      const std::uint32_t i = positive_[r];
-      const bool take = o_.subsample >= 1.0 || rng_.uniform() < o_.subsample;
-      in_sample[i] = take ? 1 : 0;
-      if (take) sample_[n_rows++] = i;
-    }
-    if (n_rows == 0) {  // a tiny subsample still grows a tree
-      sample_[n_rows++] = positive_[0];
-      in_sample[positive_[0]] = 1;
+    if (o_.subsample >= 1.0) {
+      n_rows = n_pos;
+      if (round == 0) std::memcpy(sample_.data(), positive_.data(), n_pos * sizeof(std::uint32_t));
+    } else {
+      for (std::size_t r = 0; r < n_pos; ++r) {
+        const std::uint32_t i = positive_[r];
+        const bool take = rng_.uniform() < o_.subsample;
+        in_sample[i] = take ? 1 : 0;
+        if (take) sample_[n_rows++] = i;
+      }
+      if (n_rows == 0) {  // a tiny subsample still grows a tree
+        sample_[n_rows++] = positive_[0];
+        in_sample[positive_[0]] = 1;
+      }
     }
     for (std::uint32_t k = 0; k < k_; ++k) {
       const std::size_t at = std::size_t{round} * k_ + k;
@@ -511,16 +521,6 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       if (o_.quantized_gradients) {
         EMBER_TRY(grow(quantized_, Span<QuantizedPolicy::Record>(packed.data(), n_rows), tree_rows, g,
                        scratch, result, &tree, imp, &ranges));
-        // Leaves from the exact gradients: the rounding only chose the splits.
-        for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {
-          double gsum = 0.0, hsum = 0.0;
-          for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
-            const std::size_t i = rows[r] * std::size_t{k_} + k;
-            gsum += g_[i];
-            hsum += h_[i];
-          }
-          tree.leaf_values[leaf] = static_cast<float>(policy_.leaf_value(gsum, hsum));
-        }
       } else {
         EMBER_TRY(grow(policy_, Span<Record>(records.data(), n_rows), tree_rows, g, scratch, result, &tree,
                        imp, &ranges));
@@ -537,20 +537,43 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
           tree.leaf_values[leaf] = static_cast<float>(o_.learning_rate * weighted_median(pairs.data(), c));
         }
       }
-      // Scores: the sample by its leaves, the other rows routed through the tree.
-      for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {
-        const double v = tree.leaf_values[leaf];
-        for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) scores_[rows[r] * k_ + k] += v;
-      }
-      if (n_rows < n_pos) {
-        for (std::size_t r = 0; r < n_pos; ++r) {
-          const std::size_t i = positive_[r];
-          if (in_sample[i] == 0) scores_[i * k_ + k] += *fitted_tree_leaf(tree, data_, i);
+      // Leaf by leaf (each sums its own rows in order, so the thread
+      // count changes nothing): quantized trees take their values from the
+      // exact gradients (the rounding only chose the splits), then the
+      // sample's scores move by their leaves.
+      const bool renew = o_.quantized_gradients && o_.objective != GbdtObjective::absolute_error;
+      auto leaves = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t leaf = begin; leaf < end; ++leaf) {
+          if (renew) {
+            double gsum = 0.0, hsum = 0.0;
+            for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
+              const std::size_t i = rows[r] * std::size_t{k_} + k;
+              gsum += g_[i];
+              hsum += h_[i];
+            }
+            tree.leaf_values[leaf] = static_cast<float>(policy_.leaf_value(gsum, hsum));
+          }
+          const double v = tree.leaf_values[leaf];
+          for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r)
+            scores_[rows[r] * k_ + k] += v;
         }
+      };
+      parallel_ranges(o_.executor, ranges.size(), 1, leaves);
+      // The other rows, and the validation rows, routed through the tree.
+      if (n_rows < n_pos) {
+        auto rest = [&](std::size_t begin, std::size_t end) {
+          for (std::size_t r = begin; r < end; ++r) {
+            const std::size_t i = positive_[r];
+            if (in_sample[i] == 0) scores_[i * k_ + k] += *fitted_tree_leaf(tree, data_, i);
+          }
+        };
+        parallel_ranges(o_.executor, n_pos, kRowBlock, rest);
       }
-      for (std::size_t i = 0; i < nv; ++i) {
-        valid_scores[i * k_ + k] += *fitted_tree_leaf(tree, *valid->data, i);
-      }
+      auto validation = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+          valid_scores[i * k_ + k] += *fitted_tree_leaf(tree, *valid->data, i);
+      };
+      parallel_ranges(o_.executor, nv, kRowBlock, validation);
       scratch.rewind(tree_start);
     }
     if (valid != nullptr) {

@@ -3,19 +3,20 @@
 //
 // A Policy supplies what differs between them: the per-row record and how
 // it adds to a node's statistics, the gain of a split, whether a node may
-// be split at all, and a leaf's value.
-//
-// A packed policy (kPacked) has records that are integer increments, all
-// of a row's statistics and its count in one 64-bit word: histograms are
-// then built with one integer add per feature-row into a 256-entry table
-// (indexed by the code itself, missing at kMissingBin), flushed into the
-// double histograms every Policy::kPackedRows rows (before a field could
-// overflow) by Policy::unpack, which also adds the count. Integer sums are
-// exact, so they do not depend on the order of the rows at all. The grower owns the rest: the open
+// be split at all, and a leaf's value. The grower owns the rest: the open
 // list (depth-first, or best-first under a leaf budget), per-feature
 // histograms over bins, the split scan with a learned missing direction and
 // categorical subsets, stable row partitioning, histogram subtraction, and
 // the copy of the finished tree into the result arena.
+//
+// A packed policy (kPacked) turns each record into an integer increment,
+// Policy::increment(record): all of a row's statistics and its count in one
+// 64-bit word. Histograms are then built with one integer add per
+// feature-row into a 256-entry table (indexed by the code itself, missing
+// at kMissingBin), flushed into the double histograms every
+// Policy::kPackedRows rows (before a field could overflow) by
+// Policy::unpack, which also adds the count. Integer sums are exact, so
+// they do not depend on the order of the rows at all.
 //
 // Determinism: each feature's histogram and best split are computed by one
 // task in row order; the best over features is then taken in ascending
@@ -243,7 +244,7 @@ class Grower {
       c[k] = col[k];
     }
     for_rows(col, M, begin, end, [&](std::uint32_t row, const Record& x) {
-      const std::uint64_t v = x;  // a copy: the adds could alias the record
+      const std::uint64_t v = Policy::increment(x);
       for (std::size_t k = 0; k < M; ++k) t[k][c[k][row]] += v;
     });
   }
