@@ -204,6 +204,8 @@ class Booster {
   void gradients(std::size_t begin, std::size_t end);
   Status base_scores(Arena& scratch, GbdtModel* m);
   void draw_features(Span<std::uint32_t> all, std::size_t* m);
+  Status finish_leaves(std::uint32_t k, std::size_t n_rows, Span<const detail::LeafRange> ranges,
+                       Span<const std::uint32_t> rows, bool renew, FittedTree* tree, Arena& scratch);
   void fill_records(std::uint32_t k, std::size_t n_rows, Span<std::uint32_t> rows, Span<Record> records);
   void fill_quantized(std::uint32_t k, std::size_t n_rows, std::uint64_t seed, Span<std::uint32_t> rows,
                       Span<QuantizedPolicy::Record> records);
@@ -226,7 +228,8 @@ class Booster {
   GradientPolicy policy_;
   QuantizedPolicy quantized_;
   Span<std::uint32_t> sample_;    // the round's rows
-  Span<double> block_max_;        // quantized: per block of kRowBlock rows, max |g| and max h
+  Span<double> block_max_;        // quantized: per block of kRowBlock rows and output, max |g| and max h
+  Span<std::uint32_t> leaf_of_;   // per row: its leaf in the current tree (sampled rows only)
   Span<std::uint32_t> positive_;  // rows of positive weight
   Span<double> scores_, g_, h_;   // n x k
   Span<double> abs_residuals_;    // huber with a quantile delta: n_pos
@@ -274,6 +277,18 @@ void Booster::gradients(std::size_t begin, std::size_t end) {
           h_[i * k_ + k] = wi * (hv > 1e-16 ? hv : 1e-16);
         }
         break;
+      }
+    }
+  }
+  if (!block_max_.empty()) {
+    // Quantized: each output's largest |g| and h in this block.
+    double* m = block_max_.data() + (begin / kRowBlock) * k_ * 2;
+    for (std::uint32_t k = 0; k < k_; ++k) m[2 * k] = m[2 * k + 1] = 0.0;
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::size_t i = positive_[r] * std::size_t{k_};
+      for (std::uint32_t k = 0; k < k_; ++k) {
+        m[2 * k] = std::max(m[2 * k], std::fabs(g_[i + k]));
+        m[2 * k + 1] = std::max(m[2 * k + 1], h_[i + k]);
       }
     }
   }
@@ -346,26 +361,16 @@ void Booster::fill_records(std::uint32_t k, std::size_t n_rows, Span<std::uint32
 }
 
 // As fill_records, with g and h stochastically rounded to kLevels steps of
-// the sample's largest |g| and h: unbiased, so sums over many rows stay
+// the round's largest |g| and h (over every row of positive weight, from
+// the gradient pass): unbiased, so sums over many rows stay
 // close to the exact ones. A row's noise comes from `seed` and its index
 // alone, whatever the thread that rounds it.
 void Booster::fill_quantized(std::uint32_t k, std::size_t n_rows, std::uint64_t seed,
                              Span<std::uint32_t> rows, Span<QuantizedPolicy::Record> records) {
-  auto peak = [&](std::size_t begin, std::size_t end) {
-    double gm = 0.0, hm = 0.0;
-    for (std::size_t r = begin; r < end; ++r) {
-      const std::size_t i = sample_[r] * std::size_t{k_} + k;
-      gm = std::max(gm, std::fabs(g_[i]));
-      hm = std::max(hm, h_[i]);
-    }
-    block_max_[2 * (begin / kRowBlock)] = gm;
-    block_max_[2 * (begin / kRowBlock) + 1] = hm;
-  };
-  parallel_ranges(o_.executor, n_rows, kRowBlock, peak);
   double gm = 0.0, hm = 0.0;
-  for (std::size_t b = 0; b < (n_rows + kRowBlock - 1) / kRowBlock; ++b) {
-    gm = std::max(gm, block_max_[2 * b]);
-    hm = std::max(hm, block_max_[2 * b + 1]);
+  for (std::size_t b = 0; b < (positive_.size() + kRowBlock - 1) / kRowBlock; ++b) {
+    gm = std::max(gm, block_max_[(b * k_ + k) * 2]);
+    hm = std::max(hm, block_max_[(b * k_ + k) * 2 + 1]);
   }
   constexpr auto kLevels = static_cast<double>(QuantizedPolicy::kLevels);
   const double gs = gm > 0.0 ? gm / kLevels : 1.0, hs = hm > 0.0 ? hm / kLevels : 1.0;
@@ -387,6 +392,61 @@ void Booster::fill_quantized(std::uint32_t k, std::size_t n_rows, std::uint64_t 
     }
   };
   parallel_ranges(o_.executor, n_rows, kRowBlock, fill);
+}
+
+// Leaf values from the exact gradients when `renew` (the rounding only
+// chose the splits), then the sample's scores move by their leaves. Rows
+// are visited in the sample's (ascending) order through leaf_of_, so the
+// arrays stream instead of being hit a row at a time per leaf; the leaf
+// sums go through fixed blocks of rows combined in block order, so the
+// thread count changes nothing.
+Status Booster::finish_leaves(std::uint32_t k, std::size_t n_rows, Span<const detail::LeafRange> ranges,
+                              Span<const std::uint32_t> rows, bool renew, FittedTree* tree, Arena& scratch) {
+  const std::size_t n_leaves = ranges.size();
+  auto mark = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t leaf = begin; leaf < end; ++leaf) {
+      for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r)
+        leaf_of_[rows[r]] = static_cast<std::uint32_t>(leaf);
+    }
+  };
+  parallel_ranges(o_.executor, n_leaves, 1, mark);
+  if (renew) {
+    // Blocks grow with the leaf count so that the partial sums stay small.
+    constexpr std::size_t kMaxPartials = std::size_t{1} << 20;
+    std::size_t block = kRowBlock;
+    while (((n_rows + block - 1) / block) * n_leaves > kMaxPartials) block *= 2;
+    const std::size_t n_blocks = (n_rows + block - 1) / block;
+    Span<double> partial;  // per block, per leaf: G, H
+    EMBER_TRY(scratch.allocate_array(n_blocks * n_leaves * 2, &partial));
+    auto sum = [&](std::size_t begin, std::size_t end) {
+      double* p = partial.data() + (begin / block) * n_leaves * 2;
+      std::fill(p, p + n_leaves * 2, 0.0);
+      for (std::size_t r = begin; r < end; ++r) {
+        const std::size_t i = sample_[r];
+        double* at = p + std::size_t{leaf_of_[i]} * 2;
+        at[0] += g_[i * k_ + k];
+        at[1] += h_[i * k_ + k];
+      }
+    };
+    parallel_ranges(o_.executor, n_rows, block, sum);
+    for (std::size_t leaf = 0; leaf < n_leaves; ++leaf) {
+      double gsum = 0.0, hsum = 0.0;
+      for (std::size_t b = 0; b < n_blocks; ++b) {
+        gsum += partial[(b * n_leaves + leaf) * 2];
+        hsum += partial[(b * n_leaves + leaf) * 2 + 1];
+      }
+      tree->leaf_values[leaf] = static_cast<float>(policy_.leaf_value(gsum, hsum));
+    }
+  }
+  const float* values = tree->leaf_values.data();
+  auto update = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::size_t i = sample_[r];
+      scores_[i * k_ + k] += values[leaf_of_[i]];
+    }
+  };
+  parallel_ranges(o_.executor, n_rows, kRowBlock, update);
+  return Status::ok;
 }
 
 Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
@@ -412,10 +472,11 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
   EMBER_TRY(scratch.allocate_array(n * k_, &g_));
   EMBER_TRY(scratch.allocate_array(n * k_, &h_));
   EMBER_TRY(scratch.allocate_array(n, &sample_));
+  EMBER_TRY(scratch.allocate_array(n, &leaf_of_));
   EMBER_TRY(scratch.allocate_array(n, &rows));
   if (o_.quantized_gradients) {
     EMBER_TRY(scratch.allocate_array(n, &packed));
-    EMBER_TRY(scratch.allocate_array(2 * ((n + kRowBlock - 1) / kRowBlock), &block_max_));
+    EMBER_TRY(scratch.allocate_array(2 * std::size_t{k_} * ((n + kRowBlock - 1) / kRowBlock), &block_max_));
   } else {
     EMBER_TRY(scratch.allocate_array(n, &records));
   }
@@ -537,28 +598,8 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
           tree.leaf_values[leaf] = static_cast<float>(o_.learning_rate * weighted_median(pairs.data(), c));
         }
       }
-      // Leaf by leaf (each sums its own rows in order, so the thread
-      // count changes nothing): quantized trees take their values from the
-      // exact gradients (the rounding only chose the splits), then the
-      // sample's scores move by their leaves.
       const bool renew = o_.quantized_gradients && o_.objective != GbdtObjective::absolute_error;
-      auto leaves = [&](std::size_t begin, std::size_t end) {
-        for (std::size_t leaf = begin; leaf < end; ++leaf) {
-          if (renew) {
-            double gsum = 0.0, hsum = 0.0;
-            for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
-              const std::size_t i = rows[r] * std::size_t{k_} + k;
-              gsum += g_[i];
-              hsum += h_[i];
-            }
-            tree.leaf_values[leaf] = static_cast<float>(policy_.leaf_value(gsum, hsum));
-          }
-          const double v = tree.leaf_values[leaf];
-          for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r)
-            scores_[rows[r] * k_ + k] += v;
-        }
-      };
-      parallel_ranges(o_.executor, ranges.size(), 1, leaves);
+      EMBER_TRY(finish_leaves(k, n_rows, ranges, tree_rows, renew, &tree, scratch));
       // The other rows, and the validation rows, routed through the tree.
       if (n_rows < n_pos) {
         auto rest = [&](std::size_t begin, std::size_t end) {
