@@ -79,10 +79,10 @@ struct GbdtOptions {
   std::uint32_t early_stopping_rounds = 0;
   // LightGBM 4's use_quantized_grad: splits are searched on gradients and
   // hessians stochastically rounded (unbiased, seeded) to 64 steps of the
-  // round's largest |g| and h, summed as exact integers, which makes the
-  // histogram builds about twice as fast; the leaf values are then
-  // computed from the exact gradients. Trees differ slightly from the
-  // exact ones; accuracy is the same within noise.
+  // round's largest |g| and h and summed as exact integers, one add per
+  // feature-row (a fit of 1M x 28 ran 1.2-1.4x faster); the leaf values
+  // are then computed from the exact gradients. Trees differ slightly
+  // from the exact ones; accuracy is the same within noise.
   bool quantized_gradients = false;
   std::uint64_t seed = 0;              // draws for subsample and colsample
   const Executor* executor = nullptr;  // optional; results do not depend on it

@@ -6,6 +6,12 @@
 //   bench_trees --model gbdt|forest [--rows N] [--test-rows M] [--features D]
 //               [--trees T] [--depth K] [--threads J] [--repeats R] [--seed S]
 //               [--export-train PATH --export-test PATH] [--quantized] [--json]
+// --quantized fits gbdt with use_quantized_grad. The README's comparison:
+//   bench_trees --model gbdt --rows 1000000 --test-rows 200000 --threads 2
+//     --repeats 3 --export-train T --export-test V
+//   bench_trees --model gbdt --rows 1000000 --test-rows 200000 --threads 2
+//     --repeats 3 --quantized
+//   /usr/bin/python3 tools/bench/fit_trees_reference.py gbdt T V --threads 2 --repeats 3
 #include <sys/resource.h>
 
 #include <cstdio>
