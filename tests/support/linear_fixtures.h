@@ -7,14 +7,12 @@
 
 #include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "ember/matrix_view.h"
 #include "host/csv.h"
+#include "reference_file.h"
 
 namespace ember::test {
 
@@ -75,33 +73,12 @@ struct ReferenceFit {
 };
 
 // The case `name` of the reference file.
-inline const ReferenceFit& reference(const std::string& name) {
-  static const std::map<std::string, ReferenceFit> cases = [] {
-    std::map<std::string, ReferenceFit> out;
-    std::ifstream f(std::string(EMBER_TEST_DATA_DIR) + "/reference/linear_models.txt");
-    std::string line, current;
-    while (std::getline(f, line)) {
-      std::istringstream in(line);
-      std::string key;
-      in >> key;
-      if (key == "case") {
-        in >> current;
-        continue;
-      }
-      double v = 0.0;
-      if (key == "coef") {
-        while (in >> v) out[current].coef.push_back(v);
-      } else if (key == "intercept") {
-        while (in >> v) out[current].intercept.push_back(v);
-      } else if (key == "objective") {
-        in >> out[current].objective;
-      }
-    }
-    return out;
-  }();
-  const auto it = cases.find(name);
-  REQUIRE_MESSAGE(it != cases.end(), "no reference case " << name);
-  return it->second;
+inline ReferenceFit reference(const std::string& name) {
+  ReferenceFit fit;
+  fit.coef = reference_values("linear_models.txt", name, "coef");
+  fit.intercept = reference_values("linear_models.txt", name, "intercept");
+  fit.objective = reference_values("linear_models.txt", name, "objective").at(0);
+  return fit;
 }
 
 }  // namespace ember::test

@@ -1,0 +1,223 @@
+// Preprocessing fitters (imputer, scalers) against scikit-learn 1.2.1 on the
+// bundled airquality data, which has missing values
+// (tests/data/reference/preprocess.txt, made by
+// make_preprocess_reference.py), plus small cases worked out by hand.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ember/arena.h"
+#include "ember/imputer.h"
+#include "ember/scaler.h"
+#include "heap_guard.h"
+#include "host/csv.h"
+#include "reference_file.h"
+
+using namespace ember;
+using ember::test::reference_values;
+
+namespace {
+
+// The numeric columns of a bundled CSV, row-major, NaN for missing.
+struct Numeric {
+  std::size_t rows = 0, cols = 0;
+  std::vector<float> x;
+  MatrixView<const float> view() const { return MatrixView<const float>{x.data(), rows, cols, cols}; }
+};
+
+Numeric numeric_columns(const std::string& file) {
+  host::Table t;
+  host::Error e;
+  const bool ok = host::read_csv(std::string(EMBER_TEST_DATA_DIR) + "/" + file, host::CsvOptions{}, &t, &e);
+  INFO(e.to_string());
+  REQUIRE(ok);
+  Numeric n;
+  n.rows = t.rows;
+  std::vector<const host::Column*> cols;
+  for (const host::Column& c : t.columns) {
+    if (c.type == host::ColumnType::numeric) cols.push_back(&c);
+  }
+  n.cols = cols.size();
+  n.x.resize(n.rows * n.cols);
+  for (std::size_t i = 0; i < n.rows; ++i) {
+    for (std::size_t j = 0; j < n.cols; ++j) n.x[i * n.cols + j] = cols[j]->values[i];
+  }
+  return n;
+}
+
+struct Arenas {
+  std::vector<unsigned char> buffer = std::vector<unsigned char>(1 << 16);
+  Arena scratch{buffer.data(), 1 << 15};
+  Arena result{buffer.data() + (1 << 15), 1 << 15};
+};
+
+// Each fitted value within float rounding of the reference.
+void check_close(Span<const float> got, const std::vector<double>& want, double tolerance = 2e-7) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t j = 0; j < want.size(); ++j) {
+    CAPTURE(j);
+    CHECK(got[j] == doctest::Approx(want[j]).epsilon(tolerance));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("imputer: scikit-learn's SimpleImputer statistics on airquality") {
+  const Numeric d = numeric_columns("airquality.csv");
+  REQUIRE(d.cols == 6);
+  const char* names[] = {"mean", "median", "most_frequent"};
+  const ImputeStrategy strategies[] = {ImputeStrategy::mean, ImputeStrategy::median,
+                                       ImputeStrategy::most_frequent};
+  for (int s = 0; s < 3; ++s) {
+    CAPTURE(names[s]);
+    Arenas a;
+    ImputerOptions o;
+    o.strategy = strategies[s];
+    o.add_indicator = true;
+    FittedImputer f;
+    {
+      test::HeapGuard guard;
+      REQUIRE(fit_imputer(d.view(), {}, o, a.scratch, a.result, &f) == Status::ok);
+      CHECK(guard.allocations() == 0);
+    }
+    CHECK(a.scratch.used() == 0);
+    check_close(f.fill,
+                reference_values("preprocess.txt", std::string("airquality_impute_") + names[s], "fill"));
+    // MissingIndicator(features="missing-only"): Ozone and Solar.R.
+    const auto& columns = reference_values("preprocess.txt", "airquality_indicator", "columns");
+    REQUIRE(f.indicators.size() == columns.size());
+    for (std::size_t k = 0; k < columns.size(); ++k) CHECK(f.indicators[k] == columns[k]);
+    // Ozone: 37 of 153 rows missing (counted in the CSV).
+    CHECK(f.missing_fraction[0] == doctest::Approx(37.0 / 153.0));
+    CHECK(f.missing_fraction[2] == 0.0);
+  }
+}
+
+TEST_CASE("imputer: categories, constants, empty columns and refusals, by hand") {
+  const float nan = NAN;
+  // Column 0 categorical (3 codes): codes 2, 1, 2, 1, NaN -> 1 and 2 tie,
+  // the smaller wins. Column 1 numeric: 4, NaN, 1, 1, 10 -> mean 4, median
+  // (1 + 4) / 2 = 2.5, most frequent 1. Column 2: never present.
+  const std::vector<float> x = {2, 4, nan, 1, nan, nan, 2, 1, nan, 1, 1, nan, nan, 10, nan};
+  const MatrixView<const float> v{x.data(), 5, 3, 3};
+  const std::vector<std::uint32_t> cats = {3, 0, 0};
+  const Span<const std::uint32_t> k(cats.data(), 3);
+  Arenas a;
+  FittedImputer f;
+  ImputerOptions o;
+  REQUIRE(fit_imputer(v, k, o, a.scratch, a.result, &f) == Status::ok);
+  CHECK(f.fill[0] == 1.0f);
+  CHECK(f.fill[1] == 4.0f);
+  CHECK(f.fill[2] == 0.0f);  // keep_empty_features=True
+  CHECK(f.missing_fraction[2] == 1.0);
+  CHECK(f.indicators.empty());
+  o.strategy = ImputeStrategy::median;
+  REQUIRE(fit_imputer(v, k, o, a.scratch, a.result, &f) == Status::ok);
+  CHECK(f.fill[0] == 1.0f);
+  CHECK(f.fill[1] == 2.5f);
+  o.strategy = ImputeStrategy::most_frequent;
+  REQUIRE(fit_imputer(v, k, o, a.scratch, a.result, &f) == Status::ok);
+  CHECK(f.fill[1] == 1.0f);
+  o.strategy = ImputeStrategy::constant;
+  o.fill_value = -7.0f;
+  o.add_indicator = true;
+  REQUIRE(fit_imputer(v, k, o, a.scratch, a.result, &f) == Status::ok);
+  CHECK(f.fill[0] == -7.0f);
+  CHECK(f.fill[2] == -7.0f);
+  REQUIRE(f.indicators.size() == 3);
+  o.fill_value = NAN;
+  CHECK(fit_imputer(v, k, o, a.scratch, a.result, &f) == Status::bad_value);
+  o.fill_value = 0.0f;
+  const std::vector<std::uint32_t> two = {2, 0, 0};  // code 2 is not below 2
+  CHECK(fit_imputer(v, Span<const std::uint32_t>(two.data(), 3), o, a.scratch, a.result, &f) ==
+        Status::bad_index);
+  CHECK(fit_imputer(v, Span<const std::uint32_t>(two.data(), 2), o, a.scratch, a.result, &f) ==
+        Status::shape_mismatch);
+  const std::vector<float> inf = {INFINITY, 1};
+  CHECK(fit_imputer(MatrixView<const float>{inf.data(), 1, 2, 2}, {}, o, a.scratch, a.result, &f) ==
+        Status::bad_value);
+  CHECK(fit_imputer(MatrixView<const float>{x.data(), 0, 3, 3}, {}, o, a.scratch, a.result, &f) ==
+        Status::empty_input);
+  CHECK(a.scratch.used() == 0);
+}
+
+TEST_CASE("scalers: scikit-learn's four scalers on airquality (missing values ignored)") {
+  const Numeric d = numeric_columns("airquality.csv");
+  Arenas a;
+  std::vector<float> offset(d.cols), scale(d.cols);
+  const Span<float> off(offset.data(), d.cols), sc(scale.data(), d.cols);
+  auto inverse = [](const std::vector<double>& spread) {
+    std::vector<double> out;
+    for (double s : spread) out.push_back(1.0 / s);
+    return out;
+  };
+  ScalerOptions o;
+  {
+    test::HeapGuard guard;
+    REQUIRE(fit_scaler(d.view(), {}, o, a.scratch, off, sc) == Status::ok);
+    CHECK(guard.allocations() == 0);
+  }
+  check_close(off, reference_values("preprocess.txt", "airquality_standard", "offset"));
+  check_close(sc, inverse(reference_values("preprocess.txt", "airquality_standard", "spread")));
+
+  // MinMaxScaler(feature_range=(-1, 2)) computes x * scale_ + min_; ember
+  // computes (x - offset) * scale, so offset = -min_ / scale_.
+  o.kind = ScalerKind::minmax;
+  o.range_min = -1.0;
+  o.range_max = 2.0;
+  REQUIRE(fit_scaler(d.view(), {}, o, a.scratch, off, sc) == Status::ok);
+  const auto& mm_scale = reference_values("preprocess.txt", "airquality_minmax", "scale");
+  const auto& mm_min = reference_values("preprocess.txt", "airquality_minmax", "min");
+  std::vector<double> mm_offset;
+  for (std::size_t j = 0; j < d.cols; ++j) mm_offset.push_back(-mm_min[j] / mm_scale[j]);
+  check_close(sc, mm_scale);
+  check_close(off, mm_offset, 1e-6);
+
+  o.kind = ScalerKind::robust;
+  o.quantile_low = 10.0;
+  o.quantile_high = 90.0;
+  REQUIRE(fit_scaler(d.view(), {}, o, a.scratch, off, sc) == Status::ok);
+  CHECK(a.scratch.used() == 0);
+  check_close(off, reference_values("preprocess.txt", "airquality_robust", "offset"));
+  check_close(sc, inverse(reference_values("preprocess.txt", "airquality_robust", "spread")));
+
+  o.kind = ScalerKind::maxabs;
+  REQUIRE(fit_scaler(d.view(), {}, o, a.scratch, off, sc) == Status::ok);
+  check_close(sc, inverse(reference_values("preprocess.txt", "airquality_maxabs", "spread")));
+  for (float v : offset) CHECK(v == 0.0f);
+}
+
+TEST_CASE("scalers: skipped and constant columns, refusals") {
+  // Column 0 constant, column 1 skipped (one-hot), column 2: -2, 0, 4.
+  const std::vector<float> x = {5, 1, -2, 5, 0, 0, 5, 1, 4};
+  const MatrixView<const float> v{x.data(), 3, 3, 3};
+  const std::vector<std::uint8_t> skip = {0, 1, 0};
+  std::vector<float> offset(3), scale(3);
+  const Span<float> off(offset.data(), 3), sc(scale.data(), 3);
+  Arenas a;
+  ScalerOptions o;
+  REQUIRE(fit_scaler(v, Span<const std::uint8_t>(skip.data(), 3), o, a.scratch, off, sc) == Status::ok);
+  CHECK(offset[0] == 5.0f);
+  CHECK(scale[0] == 1.0f);  // a zero std becomes 1
+  CHECK(offset[1] == 0.0f);
+  CHECK(scale[1] == 1.0f);
+  // mean 2/3, population variance (64/9 + 4/9 + 100/9) / 3 = 56/9.
+  CHECK(offset[2] == doctest::Approx(2.0 / 3.0));
+  CHECK(scale[2] == doctest::Approx(1.0 / std::sqrt(56.0 / 9.0)));
+  o.kind = ScalerKind::robust;  // median 0, IQR: percentiles 25 and 75 are -1 and 2
+  REQUIRE(fit_scaler(v, Span<const std::uint8_t>(skip.data(), 3), o, a.scratch, off, sc) == Status::ok);
+  CHECK(offset[2] == 0.0f);
+  CHECK(scale[2] == doctest::Approx(1.0 / 3.0));
+  o.kind = ScalerKind::minmax;
+  o.range_min = 1.0;
+  o.range_max = 1.0;
+  CHECK(fit_scaler(v, {}, o, a.scratch, off, sc) == Status::bad_value);
+  o.kind = ScalerKind::robust;
+  o.quantile_low = 80.0;
+  o.quantile_high = 20.0;
+  CHECK(fit_scaler(v, {}, o, a.scratch, off, sc) == Status::bad_value);
+  CHECK(fit_scaler(v, {}, ScalerOptions{}, a.scratch, Span<float>(offset.data(), 2), sc) ==
+        Status::shape_mismatch);
+}
