@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ember/arena.h"
+#include "ember/discretizer.h"
 #include "ember/imputer.h"
 #include "ember/scaler.h"
 #include "heap_guard.h"
@@ -220,4 +221,84 @@ TEST_CASE("scalers: skipped and constant columns, refusals") {
   CHECK(fit_scaler(v, {}, o, a.scratch, off, sc) == Status::bad_value);
   CHECK(fit_scaler(v, {}, ScalerOptions{}, a.scratch, Span<float>(offset.data(), 2), sc) ==
         Status::shape_mismatch);
+}
+
+TEST_CASE("discretizer: scikit-learn's KBinsDiscretizer edges on diabetes") {
+  Numeric d = numeric_columns("diabetes.csv");
+  // Drop the target (the last column, progression).
+  Numeric x;
+  x.rows = d.rows;
+  x.cols = d.cols - 1;
+  for (std::size_t i = 0; i < d.rows; ++i)
+    x.x.insert(x.x.end(), d.x.begin() + static_cast<std::ptrdiff_t>(i * d.cols),
+               d.x.begin() + static_cast<std::ptrdiff_t>(i * d.cols + x.cols));
+  const char* names[] = {"uniform", "quantile", "kmeans"};
+  const DiscretizeStrategy strategies[] = {DiscretizeStrategy::uniform, DiscretizeStrategy::quantile,
+                                           DiscretizeStrategy::kmeans};
+  for (int s = 0; s < 3; ++s) {
+    CAPTURE(names[s]);
+    Arenas a;
+    DiscretizerOptions o;
+    o.n_bins = 5;
+    o.strategy = strategies[s];
+    FittedDiscretizer f;
+    {
+      test::HeapGuard guard;
+      REQUIRE(fit_discretizer(x.view(), {}, o, a.scratch, a.result, &f) == Status::ok);
+      CHECK(guard.allocations() == 0);
+    }
+    CHECK(a.scratch.used() == 0);
+    const std::string name = std::string("diabetes_bins_") + names[s];
+    const auto& n_edges = reference_values("preprocess.txt", name, "n_edges");
+    REQUIRE(f.n_edges.size() == n_edges.size());
+    for (std::size_t j = 0; j < n_edges.size(); ++j) CHECK(f.n_edges[j] == n_edges[j]);
+    // k-means: scikit-learn stops on its tolerance (1e-4 of the variance),
+    // ember when no boundary moves, so the centres agree to about 1e-4.
+    check_close(f.edges, reference_values("preprocess.txt", name, "edges"), s == 2 ? 1e-3 : 2e-7);
+  }
+}
+
+TEST_CASE("discretizer: by hand, and refusals") {
+  const float nan = NAN;
+  // Column 0: 0..9 and a NaN; column 1 skipped; column 2 constant.
+  std::vector<float> x;
+  for (int i = 0; i < 11; ++i) {
+    x.push_back(i < 10 ? static_cast<float>(i) : nan);
+    x.push_back(static_cast<float>(i * i));
+    x.push_back(3.0f);
+  }
+  const MatrixView<const float> v{x.data(), 11, 3, 3};
+  const std::vector<std::uint8_t> skip = {0, 1, 0};
+  Arenas a;
+  DiscretizerOptions o;
+  o.n_bins = 3;
+  o.strategy = DiscretizeStrategy::uniform;  // 0..9 in thirds: 3, 6
+  FittedDiscretizer f;
+  REQUIRE(fit_discretizer(v, Span<const std::uint8_t>(skip.data(), 3), o, a.scratch, a.result, &f) ==
+          Status::ok);
+  REQUIRE(f.n_edges[0] == 2);
+  CHECK(f.n_edges[1] == 0);
+  CHECK(f.n_edges[2] == 0);
+  CHECK(f.edges[0] == 3.0f);
+  CHECK(f.edges[1] == 6.0f);
+  o.strategy = DiscretizeStrategy::quantile;  // percentiles 33.3 and 66.7 of 0..9: 3 and 6
+  REQUIRE(fit_discretizer(v, Span<const std::uint8_t>(skip.data(), 3), o, a.scratch, a.result, &f) ==
+          Status::ok);
+  CHECK(f.edges[0] == doctest::Approx(3.0));
+  CHECK(f.edges[1] == doctest::Approx(6.0));
+  // k-means from the uniform bins' centres 1.5, 4.5, 7.5: 3 is as near to
+  // 1.5 as to 4.5 and goes to the lower one, so the clusters are {0..3},
+  // {4, 5, 6}, {7, 8, 9} with means 1.5, 5, 8, and they stay so: edges
+  // halfway, 3.25 and 6.5.
+  o.strategy = DiscretizeStrategy::kmeans;
+  REQUIRE(fit_discretizer(v, Span<const std::uint8_t>(skip.data(), 3), o, a.scratch, a.result, &f) ==
+          Status::ok);
+  CHECK(f.edges[0] == doctest::Approx(3.25));
+  CHECK(f.edges[1] == doctest::Approx(6.5));
+  o.n_bins = 1;
+  CHECK(fit_discretizer(v, {}, o, a.scratch, a.result, &f) == Status::bad_value);
+  o.n_bins = 3;
+  CHECK(fit_discretizer(v, Span<const std::uint8_t>(skip.data(), 2), o, a.scratch, a.result, &f) ==
+        Status::shape_mismatch);
+  CHECK(a.scratch.used() == 0);
 }

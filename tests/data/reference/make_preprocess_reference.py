@@ -60,3 +60,16 @@ r = RobustScaler(quantile_range=(10, 90)).fit(x)
 emit("airquality_robust", offset=r.center_, spread=r.scale_)
 a = MaxAbsScaler().fit(x)
 emit("airquality_maxabs", spread=a.scale_)
+
+# KBinsDiscretizer on the diabetes features (no missing values); "sex" has
+# two values, so its quantile bins collapse. Inner edges of every column,
+# concatenated, and their counts.
+from sklearn.preprocessing import KBinsDiscretizer  # noqa: E402
+
+x, names = numeric("diabetes.csv", drop=("progression",))
+print("# diabetes.csv columns:", " ".join(names))
+print()
+for strategy in ("uniform", "quantile", "kmeans"):
+    k = KBinsDiscretizer(n_bins=5, encode="ordinal", strategy=strategy, subsample=None).fit(x)
+    inner = [e[1:-1] for e in k.bin_edges_]
+    emit("diabetes_bins_" + strategy, n_edges=[len(e) for e in inner], edges=np.concatenate(inner))
