@@ -418,31 +418,26 @@ TEST_CASE("an executor changes nothing: the same trees in any task order") {
   CHECK(std::memcmp(binned.codes.data(), binned2.codes.data(), n * d) == 0);
 
   SUBCASE("gradient boosting") {
-    GbdtOptions o;
-    o.n_estimators = 5;
-    o.subsample = 0.8;
-    o.colsample_bytree = 0.75;
-    o.seed = 5;
-    GbdtModel inline_model, parallel_model;
-    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result, &inline_model) ==
-            Status::ok);
-    o.executor = &ex;
-    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
-                     &parallel_model) == Status::ok);
-    REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
-    for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
-      CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
-    // Quantized: the rounding noise belongs to the row, not the task.
-    o.quantized_gradients = true;
-    o.executor = nullptr;
-    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result, &inline_model) ==
-            Status::ok);
-    o.executor = &ex;
-    REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
-                     &parallel_model) == Status::ok);
-    REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
-    for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
-      CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
+    // Exact, then quantized (the rounding noise belongs to the row, not
+    // the task).
+    for (const bool quantized : {false, true}) {
+      CAPTURE(quantized);
+      GbdtOptions o;
+      o.n_estimators = 5;
+      o.subsample = 0.8;
+      o.colsample_bytree = 0.75;
+      o.seed = 5;
+      o.quantized_gradients = quantized;
+      GbdtModel inline_model, parallel_model;
+      REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
+                       &inline_model) == Status::ok);
+      o.executor = &ex;
+      REQUIRE(fit_gbdt(binned, Span<const float>(labels.data(), n), 2, {}, o, scratch, result,
+                       &parallel_model) == Status::ok);
+      REQUIRE(inline_model.trees.size() == parallel_model.trees.size());
+      for (std::size_t t = 0; t < inline_model.trees.size(); ++t)
+        CHECK(same_tree(inline_model.trees[t], parallel_model.trees[t]));
+    }
   }
   SUBCASE("a regression tree (histogram subtraction) and a forest-style tree (max_features)") {
     for (std::uint32_t max_features : {0u, 3u}) {
