@@ -10,6 +10,7 @@
 
 #include "ember/arena.h"
 #include "ember/discretizer.h"
+#include "ember/encoder.h"
 #include "ember/imputer.h"
 #include "ember/scaler.h"
 #include "heap_guard.h"
@@ -46,6 +47,42 @@ Numeric numeric_columns(const std::string& file) {
     for (std::size_t j = 0; j < n.cols; ++j) n.x[i * n.cols + j] = cols[j]->values[i];
   }
   return n;
+}
+
+// The categorical columns of a bundled CSV as codes (NaN for missing), with
+// their category counts.
+struct Categorical {
+  std::size_t rows = 0, cols = 0;
+  std::vector<float> x;
+  std::vector<std::uint32_t> n_categories;
+  MatrixView<const float> view() const { return MatrixView<const float>{x.data(), rows, cols, cols}; }
+  Span<const std::uint32_t> cats() const { return Span<const std::uint32_t>(n_categories.data(), cols); }
+};
+
+Categorical categorical_columns(const std::string& file) {
+  host::Table t;
+  host::Error e;
+  const bool ok = host::read_csv(std::string(EMBER_TEST_DATA_DIR) + "/" + file, host::CsvOptions{}, &t, &e);
+  INFO(e.to_string());
+  REQUIRE(ok);
+  Categorical c;
+  c.rows = t.rows;
+  std::vector<const host::Column*> cols;
+  for (const host::Column& col : t.columns) {
+    if (col.type == host::ColumnType::categorical) {
+      cols.push_back(&col);
+      c.n_categories.push_back(static_cast<std::uint32_t>(col.labels.size()));
+    }
+  }
+  c.cols = cols.size();
+  c.x.resize(c.rows * c.cols);
+  for (std::size_t i = 0; i < c.rows; ++i) {
+    for (std::size_t j = 0; j < c.cols; ++j) {
+      const std::int32_t code = cols[j]->codes[i];
+      c.x[i * c.cols + j] = code < 0 ? NAN : static_cast<float>(code);
+    }
+  }
+  return c;
 }
 
 struct Arenas {
@@ -301,4 +338,118 @@ TEST_CASE("discretizer: by hand, and refusals") {
   CHECK(fit_discretizer(v, Span<const std::uint8_t>(skip.data(), 2), o, a.scratch, a.result, &f) ==
         Status::shape_mismatch);
   CHECK(a.scratch.used() == 0);
+}
+
+TEST_CASE("one-hot: scikit-learn's infrequent categories on credit_german") {
+  const Categorical c = categorical_columns("credit_german.csv");
+  REQUIRE(c.cols == 14);
+  struct Case {
+    const char* name;
+    std::uint32_t max_categories, min_frequency;
+  };
+  for (const Case& k :
+       {Case{"credit_onehot_max_categories3", 3, 0}, Case{"credit_onehot_min_frequency50", 0, 50},
+        Case{"credit_onehot_max_categories4_min_frequency30", 4, 30}}) {
+    CAPTURE(k.name);
+    Arenas a;
+    OneHotOptions o;
+    o.max_categories = k.max_categories;
+    o.min_frequency = k.min_frequency;
+    o.unknown = UnknownCategory::infrequent;
+    FittedOneHot f;
+    {
+      test::HeapGuard guard;
+      REQUIRE(fit_one_hot(c.view(), c.cats(), o, a.result, &f) == Status::ok);
+      CHECK(guard.allocations() == 0);
+    }
+    const auto& n_out = reference_values("preprocess.txt", k.name, "n_out");
+    const auto& remap = reference_values("preprocess.txt", k.name, "remap");
+    REQUIRE(f.n_out.size() == n_out.size());
+    REQUIRE(f.remap.size() == remap.size());
+    for (std::size_t j = 0; j < n_out.size(); ++j) CHECK(f.n_out[j] == n_out[j]);
+    for (std::size_t i = 0; i < remap.size(); ++i) CHECK(f.remap[i] == remap[i]);
+    CHECK(f.merges);
+    // infrequent_if_exist: an unknown code goes to the infrequent column
+    // where there is one (the last), else nowhere (all zeros).
+    const auto& infrequent = reference_values("preprocess.txt", k.name, "infrequent");
+    for (std::size_t j = 0; j < c.cols; ++j)
+      CHECK(f.unknown[j] == (infrequent[j] != 0.0 ? f.n_out[j] - 1.0f : static_cast<float>(f.n_out[j])));
+  }
+}
+
+TEST_CASE("one-hot and target encoding by hand, and refusals") {
+  const float nan = NAN;
+  // One categorical column (4 codes) and one numeric. Counts: code 0 x3,
+  // code 1 x1, code 2 x2, code 3 never; one missing.
+  const std::vector<float> x = {0, 1.5f, 0, 2.0f, 1, 3.0f, 2, 4.0f, 2, 5.0f, 0, 6.0f, nan, 7.0f};
+  const MatrixView<const float> v{x.data(), 7, 2, 2};
+  const std::vector<std::uint32_t> cats = {4, 0};
+  const Span<const std::uint32_t> k(cats.data(), 2);
+  Arenas a;
+  FittedOneHot f;
+  REQUIRE(fit_one_hot(v, k, OneHotOptions{}, a.result, &f) == Status::ok);
+  CHECK(f.n_out[0] == 4);  // code 3 keeps its (all-zero) column
+  CHECK(f.n_out[1] == 0);
+  CHECK_FALSE(f.merges);
+  CHECK(f.unknown[0] == 4.0f);  // out of range: all zeros
+  OneHotOptions o;
+  o.max_categories = 3;  // 2 kept (codes 0 and 2, the most frequent) + infrequent
+  REQUIRE(fit_one_hot(v, k, o, a.result, &f) == Status::ok);
+  REQUIRE(f.n_out[0] == 3);
+  CHECK(f.remap[0] == 0.0f);
+  CHECK(f.remap[1] == 2.0f);
+  CHECK(f.remap[2] == 1.0f);
+  CHECK(f.remap[3] == 2.0f);
+  CHECK(f.merges);
+  CHECK(f.unknown[0] == 3.0f);  // zeros by default, even with an infrequent column
+  o.max_categories = 1;
+  CHECK(fit_one_hot(v, k, o, a.result, &f) == Status::bad_value);
+  const std::vector<std::uint32_t> small = {2, 0};  // code 2 is not below 2
+  CHECK(fit_one_hot(v, Span<const std::uint32_t>(small.data(), 2), OneHotOptions{}, a.result, &f) ==
+        Status::bad_index);
+
+  // Target encoding, y = 1, 0, 1, 1, 0, 0, 1 (mean 4/7). With smooth = 2:
+  // code 0 (rows 0, 1, 5: y sum 1): (1 + 2 * 4/7) / (3 + 2) = 15/35;
+  // code 1 (row 2: 1): (1 + 8/7) / 3 = 15/21; code 2 (rows 3, 4: 1):
+  // (1 + 8/7) / 4 = 15/28; code 3: the mean.
+  const std::vector<float> y = {1, 0, 1, 1, 0, 0, 1};
+  std::vector<float> values(4), unknown(2);
+  TargetEncoderOptions t;
+  t.smooth = 2.0;
+  REQUIRE(fit_target_encoder(v, k, Span<const float>(y.data(), 7), t, a.scratch,
+                             Span<float>(values.data(), 4), Span<float>(unknown.data(), 2)) == Status::ok);
+  CHECK(values[0] == doctest::Approx(15.0 / 35.0));
+  CHECK(values[1] == doctest::Approx(15.0 / 21.0));
+  CHECK(values[2] == doctest::Approx(15.0 / 28.0));
+  CHECK(values[3] == doctest::Approx(4.0 / 7.0));
+  CHECK(unknown[0] == doctest::Approx(4.0 / 7.0));
+  // smooth="auto": overall variance (4/7)(3/7) = 12/49. Code 0: mean 1/3,
+  // squared deviations 2/9 + 4/9... (1-1/3)^2 + 2 (1/3)^2 = 2/3, so
+  // lambda = (12/49 * 3) / (12/49 * 3 + (2/3) / 3) = (36/49) / (36/49 + 2/9);
+  // code 1: one row, no spread: lambda = 1, its own mean 1.
+  t.smooth = -1.0;
+  REQUIRE(fit_target_encoder(v, k, Span<const float>(y.data(), 7), t, a.scratch,
+                             Span<float>(values.data(), 4), Span<float>(unknown.data(), 2)) == Status::ok);
+  const double lambda0 = (36.0 / 49.0) / (36.0 / 49.0 + 2.0 / 9.0);
+  CHECK(values[0] == doctest::Approx(lambda0 / 3.0 + (1.0 - lambda0) * 4.0 / 7.0));
+  CHECK(values[1] == doctest::Approx(1.0));
+  CHECK(values[3] == doctest::Approx(4.0 / 7.0));
+  CHECK(a.scratch.used() == 0);
+
+  // Out of fold with 7 folds (one row each): a row's value comes from the
+  // other six rows only. Row 2 is code 1's only row, so it gets the mean
+  // of the other rows' targets (3/6), whatever its own target.
+  std::vector<float> encoded(14);
+  REQUIRE(target_encode_out_of_fold(v, k, Span<const float>(y.data(), 7), t, 7, 1, a.scratch,
+                                    MatrixView<float>{encoded.data(), 7, 2, 2}) == Status::ok);
+  CHECK(encoded[2 * 2] == doctest::Approx(3.0 / 6.0));
+  CHECK(encoded[2 * 2 + 1] == 3.0f);  // numeric column copied
+  CHECK(std::isnan(encoded[6 * 2]));  // missing stays missing
+  CHECK(a.scratch.used() == 0);
+  CHECK(target_encode_out_of_fold(v, k, Span<const float>(y.data(), 7), t, 1, 1, a.scratch,
+                                  MatrixView<float>{encoded.data(), 7, 2, 2}) == Status::bad_value);
+  const std::vector<float> bad_y = {1, 0, nan, 1, 0, 0, 1};
+  CHECK(fit_target_encoder(v, k, Span<const float>(bad_y.data(), 7), t, a.scratch,
+                           Span<float>(values.data(), 4),
+                           Span<float>(unknown.data(), 2)) == Status::bad_value);
 }

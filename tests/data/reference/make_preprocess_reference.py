@@ -73,3 +73,38 @@ for strategy in ("uniform", "quantile", "kmeans"):
     k = KBinsDiscretizer(n_bins=5, encode="ordinal", strategy=strategy, subsample=None).fit(x)
     inner = [e[1:-1] for e in k.bin_edges_]
     emit("diabetes_bins_" + strategy, n_edges=[len(e) for e in inner], edges=np.concatenate(inner))
+
+# OneHotEncoder with an infrequent bucket on credit_german's categorical
+# columns (codes = sorted labels, as ember's CSV reader assigns them): for
+# each column, the output column of every code, the column count, and
+# whether it has the infrequent column (1) or not (0).
+from sklearn.preprocessing import OneHotEncoder  # noqa: E402
+
+with open(DATA + "credit_german.csv", newline="") as f:
+    rows = list(csv.reader(f))
+header, rows = rows[0], rows[1:]
+categorical = []
+for j, h in enumerate(header):
+    try:
+        [float(r[j]) for r in rows]
+    except ValueError:
+        categorical.append(j)
+print("# credit_german.csv categorical columns:", " ".join(header[j] for j in categorical))
+print()
+cats = np.array([[r[j] for j in categorical] for r in rows], dtype=object)
+for options in ({"max_categories": 3}, {"min_frequency": 50}, {"max_categories": 4, "min_frequency": 30}):
+    enc = OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False, **options).fit(cats)
+    remap, n_out, infrequent = [], [], []
+    for j, labels in enumerate(enc.categories_):
+        probe = np.array([[enc.categories_[t][0] for t in range(len(categorical))] for _ in labels], dtype=object)
+        probe[:, j] = labels
+        out = enc.transform(probe)
+        names = enc.get_feature_names_out()
+        widths = [sum(n.startswith("x%d_" % t) for n in names) for t in range(len(categorical))]
+        begin = sum(widths[:j])
+        block = out[:, begin:begin + widths[j]]
+        remap.extend(int(np.argmax(row)) for row in block)
+        n_out.append(widths[j])
+        infrequent.append(any(n.startswith("x%d_" % j) and n.endswith("_infrequent_sklearn") for n in names))
+    name = "_".join("%s%d" % (k, v) for k, v in options.items())
+    emit("credit_onehot_" + name, n_out=n_out, remap=remap, infrequent=infrequent)
