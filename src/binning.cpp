@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "category_code.h"
 #include "ember/rng.h"
 
 namespace ember {
@@ -31,8 +32,7 @@ std::uint8_t numeric_code(const float* e, std::uint32_t n_edges, float v) {
 
 // A category code as its bin; unknown codes and NaN are missing.
 std::uint8_t category_code(std::uint32_t n_bins, float v) {
-  const bool known = v >= 0.0f && v < static_cast<float>(n_bins) && v == std::floor(v);
-  return known ? static_cast<std::uint8_t>(v) : kMissingBin;
+  return detail::is_category_code(v, n_bins) ? static_cast<std::uint8_t>(v) : kMissingBin;
 }
 
 // Bins feature j of `x` into f and codes (n of them), with edges from the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "category_code.h"
 #include "ember/model_format.h"
 #include "ember/portable_math.h"
 #include "ember/rng.h"
@@ -155,8 +156,7 @@ Status fit_decision_tree(const BinnedData& data, Span<const float> target, std::
   for (std::size_t i = 0; i < data.n_rows; ++i) {
     const float y = target[i];
     if (y != y || std::isinf(y)) return Status::bad_value;
-    if (!regression && !(y >= 0.0f && y < static_cast<float>(n_classes) && y == std::floor(y)))
-      return Status::bad_index;
+    if (!regression && !detail::is_category_code(y, n_classes)) return Status::bad_index;
     if (!sample_weight.empty() && !(sample_weight[i] >= 0.0f && !std::isinf(sample_weight[i])))
       return Status::bad_value;
   }

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "category_code.h"
 #include "ember/rng.h"
 
 namespace ember {
 
 namespace {
-
-bool is_code(float v, std::uint32_t k) {
-  return v >= 0.0f && v < static_cast<float>(k) && v == std::floor(v);
-}
 
 Status check_codes(MatrixView<const float> x, Span<const std::uint32_t> n_categories) {
   if (x.rows == 0 || x.cols == 0) return Status::empty_input;
@@ -19,7 +16,8 @@ Status check_codes(MatrixView<const float> x, Span<const std::uint32_t> n_catego
   for (std::size_t i = 0; i < x.rows; ++i) {
     for (std::size_t j = 0; j < x.cols; ++j) {
       const float v = x.data[i * x.stride + j];
-      if (n_categories[j] > 0 && v == v && !is_code(v, n_categories[j])) return Status::bad_index;
+      if (n_categories[j] > 0 && v == v && !detail::is_category_code(v, n_categories[j]))
+        return Status::bad_index;
     }
   }
   return Status::ok;

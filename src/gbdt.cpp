@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "category_code.h"
 #include "ember/model_format.h"
 #include "ember/portable_math.h"
 #include "ember/rng.h"
@@ -183,8 +184,7 @@ Status check_target(Span<const float> target, Span<const float> weight, std::uin
   for (std::size_t i = 0; i < target.size(); ++i) {
     const float y = target[i];
     if (y != y || std::isinf(y)) return Status::bad_value;
-    if (n_classes > 0 && !(y >= 0.0f && y < static_cast<float>(n_classes) && y == std::floor(y)))
-      return Status::bad_index;
+    if (n_classes > 0 && !detail::is_category_code(y, n_classes)) return Status::bad_index;
     if (!weight.empty() && !(weight[i] >= 0.0f && !std::isinf(weight[i]))) return Status::bad_value;
   }
   return Status::ok;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "category_code.h"
 #include "column_values.h"
 
 namespace ember {
@@ -46,7 +47,7 @@ Status fit_imputer(MatrixView<const float> x, Span<const std::uint32_t> n_catego
     const std::size_t n = v.size();
     const std::uint32_t k = n_categories.empty() ? 0u : n_categories[j];
     for (std::size_t i = 0; i < n; ++i) {
-      if (k > 0 && !(v[i] >= 0.0f && v[i] < static_cast<float>(k) && v[i] == std::floor(v[i]))) {
+      if (k > 0 && !detail::is_category_code(v[i], k)) {
         scratch.rewind(mark);
         return Status::bad_index;
       }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "category_code.h"
 #include "ember/portable_math.h"
 #include "runtime_internal.h"
 #include "tree_walk.h"
@@ -26,9 +27,7 @@ std::size_t accumulator_floats(const Model& m) {
 
 // A category code as an index, or -1 for a value that is not one of 0..n-1.
 long category_index(float v, std::uint32_t n) {
-  if (!(v >= 0.0f) || v >= static_cast<float>(n)) return -1;
-  const auto i = static_cast<std::uint32_t>(v);
-  return static_cast<float>(i) == v ? static_cast<long>(i) : -1;
+  return detail::is_category_code(v, n) ? static_cast<long>(v) : -1;
 }
 
 Status apply_step(const f::StepHeader& h, const unsigned char* payload, const float* in, float* out) {
@@ -453,7 +452,8 @@ Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratc
   return Status::ok;
 }
 
-Status transform(const Model& m, Span<const float> row, Span<unsigned char> scratch, Span<float> out) noexcept {
+Status transform(const Model& m, Span<const float> row, Span<unsigned char> scratch,
+                 Span<float> out) noexcept {
   if (row.size() != m.n_features || out.size() != m.model_features) return Status::shape_mismatch;
   if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
   const float* x = nullptr;
