@@ -130,8 +130,8 @@ Status fit_one_hot(MatrixView<const float> x, Span<const std::uint32_t> n_catego
     float* slot = f.remap.data() + at;
     at += k;
     std::fill(slot, slot + k, 0.0f);
-    // Counts as floats are exact up to 2^24 rows; beyond, still ordered
-    // well enough to pick the rare categories. Kept in double below.
+    // Counts as floats are exact up to 2^24 rows of a category; beyond,
+    // they stop growing, which only matters for ties among such giants.
     for (std::size_t i = 0; i < x.rows; ++i) {
       const float v = x.data[i * x.stride + j];
       if (v == v) slot[static_cast<std::size_t>(v)] += 1.0f;

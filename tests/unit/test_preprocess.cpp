@@ -29,12 +29,17 @@ struct Numeric {
   MatrixView<const float> view() const { return MatrixView<const float>{x.data(), rows, cols, cols}; }
 };
 
-Numeric numeric_columns(const std::string& file) {
+host::Table read_table(const std::string& file) {
   host::Table t;
   host::Error e;
   const bool ok = host::read_csv(std::string(EMBER_TEST_DATA_DIR) + "/" + file, host::CsvOptions{}, &t, &e);
   INFO(e.to_string());
   REQUIRE(ok);
+  return t;
+}
+
+Numeric numeric_columns(const std::string& file) {
+  const host::Table t = read_table(file);
   Numeric n;
   n.rows = t.rows;
   std::vector<const host::Column*> cols;
@@ -60,11 +65,7 @@ struct Categorical {
 };
 
 Categorical categorical_columns(const std::string& file) {
-  host::Table t;
-  host::Error e;
-  const bool ok = host::read_csv(std::string(EMBER_TEST_DATA_DIR) + "/" + file, host::CsvOptions{}, &t, &e);
-  INFO(e.to_string());
-  REQUIRE(ok);
+  const host::Table t = read_table(file);
   Categorical c;
   c.rows = t.rows;
   std::vector<const host::Column*> cols;
