@@ -120,12 +120,14 @@ Status fit_one_hot(MatrixView<const float> x, Span<const std::uint32_t> n_catego
   EMBER_TRY(result.allocate_array(d, &f.n_out));
   EMBER_TRY(result.allocate_array(total, &f.remap));
   EMBER_TRY(result.allocate_array(d, &f.unknown));
+  EMBER_TRY(result.allocate_array(d, &f.infrequent));
   // remap doubles as the count of each code, then as its output column.
   std::size_t at = 0;
   for (std::size_t j = 0; j < d; ++j) {
     const std::uint32_t k = n_categories[j];
     f.n_out[j] = 0;
     f.unknown[j] = 0.0f;
+    f.infrequent[j] = 0;
     if (k == 0) continue;
     float* slot = f.remap.data() + at;
     at += k;
@@ -165,6 +167,7 @@ Status fit_one_hot(MatrixView<const float> x, Span<const std::uint32_t> n_catego
     }
     f.n_out[j] = kept + (merged ? 1u : 0u);
     f.merges = f.merges || merged;
+    f.infrequent[j] = merged ? 1 : 0;
     const bool to_infrequent = merged && o.unknown == UnknownCategory::infrequent;
     f.unknown[j] = static_cast<float>(to_infrequent ? kept : f.n_out[j]);
   }

@@ -40,6 +40,9 @@ struct FittedOneHot {
   // of each code (kept categories in code order, then the infrequent one).
   Span<float> remap;
   Span<float> unknown;  // per column: the output column of an unknown code (n_out[j]: none)
+  // Per column: 1 when its last output column is the infrequent bucket
+  // (which may hold a single category), else 0.
+  Span<std::uint8_t> infrequent;
   bool merges = false;  // some column has an infrequent bucket, so the remap step is needed
 };
 

@@ -333,9 +333,12 @@ TEST_CASE("forest out-of-bag score, class weights, gbdt losses, importances in i
   REQUIRE(t.exit_code == 0);
   const auto i = run_ember("inspect imp.ember --json");
   REQUIRE(i.exit_code == 0);
+  // Per model input (here the raw features, as there are no steps).
   double total = 0.0;
-  std::size_t at = 0, count = 0;
-  while ((at = i.out.find("\"importance_gain\":", at)) != std::string::npos) {
+  std::size_t at = i.out.find("\"model_inputs\":"), count = 0;
+  const std::size_t end = i.out.find("\"model\":", at);
+  REQUIRE(at != std::string::npos);
+  while ((at = i.out.find("\"importance_gain\":", at)) < end) {
     total += std::strtod(i.out.c_str() + at + 18, nullptr);
     ++count;
     ++at;

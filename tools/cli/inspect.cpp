@@ -80,6 +80,7 @@ struct Report {
   struct Step {
     std::string name;
     std::uint32_t n_in, n_out;
+    std::string description;  // "" when the file does not say
   };
   std::vector<Section> sections;
   std::vector<Step> steps;
@@ -102,7 +103,8 @@ Report gather(const host::LoadedModel& lm) {
   for (std::uint32_t s = 0; s < m.n_steps; ++s) {
     f::StepHeader sh;
     std::memcpy(&sh, p, sizeof sh);
-    r.steps.push_back({step_name(sh.kind), sh.n_in, sh.n_out});
+    r.steps.push_back({step_name(sh.kind), sh.n_in, sh.n_out,
+                       lm.step_descriptions.empty() ? std::string() : lm.step_descriptions[s]});
     p += sh.size;
   }
   for (std::uint32_t i = 0; i < metadata_count(m); ++i) {
@@ -132,7 +134,7 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
     j.begin_object().key("name").value(lm.feature_names[i]);
     j.key("type").value(m.n_categories[i] ? "categorical" : "numeric");
     if (m.n_categories[i]) j.key("categories").value(static_cast<std::uint64_t>(m.n_categories[i]));
-    if (!lm.importance_gain.empty()) {
+    if (!lm.importance_gain.empty() && m.n_steps == 0) {
       j.key("importance_gain").value(static_cast<double>(lm.importance_gain[i]));
       j.key("importance_splits").value(static_cast<std::uint64_t>(lm.importance_splits[i]));
     }
@@ -143,7 +145,18 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
   j.end_array().key("pipeline").begin_array();
   for (const auto& s : r.steps) {
     j.begin_object().key("step").value(s.name).key("n_in").value(static_cast<std::uint64_t>(s.n_in));
-    j.key("n_out").value(static_cast<std::uint64_t>(s.n_out)).end_object();
+    j.key("n_out").value(static_cast<std::uint64_t>(s.n_out));
+    if (!s.description.empty()) j.key("description").value(s.description);
+    j.end_object();
+  }
+  j.end_array().key("model_inputs").begin_array();
+  for (std::uint32_t i = 0; i < m.model_features; ++i) {
+    j.begin_object().key("name").value(lm.model_input_names[i]);
+    if (!lm.importance_gain.empty()) {
+      j.key("importance_gain").value(static_cast<double>(lm.importance_gain[i]));
+      j.key("importance_splits").value(static_cast<std::uint64_t>(lm.importance_splits[i]));
+    }
+    j.end_object();
   }
   j.end_array().key("model").begin_object();
   j.key("kind").value(m.kind == ModelKind::linear ? "linear" : "trees");
@@ -188,7 +201,9 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
   std::printf("\ntask        %s", task_name(m.task));
   if (!lm.target.empty()) std::printf(" (target: %s)", lm.target.c_str());
   std::printf("\nfeatures    %u\n", m.n_features);
-  const bool importance = !lm.importance_gain.empty();
+  // Importance is per model input: beside the features when the model
+  // reads them as they are, else in the model inputs' list below.
+  const bool importance = !lm.importance_gain.empty() && m.n_steps == 0;
   if (importance) std::printf("  %-24s %-28s %10s %8s\n", "", "", "gain share", "splits");
   for (std::uint32_t i = 0; i < m.n_features; ++i) {
     const std::string kind = m.n_categories[i]
@@ -207,7 +222,22 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
     std::printf("\n");
   }
   std::printf("\npipeline    %s\n", r.steps.empty() ? "(none)" : "");
-  for (const auto& s : r.steps) std::printf("  %-12s %u -> %u\n", s.name.c_str(), s.n_in, s.n_out);
+  for (const auto& s : r.steps) {
+    std::printf("  %-12s %4u -> %-4u %s\n", s.name.c_str(), s.n_in, s.n_out, s.description.c_str());
+  }
+  if (m.n_steps > 0) {
+    std::printf("\nmodel inputs %u\n", m.model_features);
+    const bool gain = !lm.importance_gain.empty();
+    if (gain) std::printf("  %-40s %10s %8s\n", "", "gain share", "splits");
+    for (std::uint32_t i = 0; i < m.model_features; ++i) {
+      if (gain) {
+        std::printf("  %-40s %10.4f %8.0f\n", lm.model_input_names[i].c_str(),
+                    static_cast<double>(lm.importance_gain[i]), static_cast<double>(lm.importance_splits[i]));
+      } else {
+        std::printf("  %s\n", lm.model_input_names[i].c_str());
+      }
+    }
+  }
   std::printf("\nmodel       %s%s%s, %u features -> %u outputs, link %s\n",
               m.kind == ModelKind::linear ? "linear" : "tree ensemble", lm.model_type.empty() ? "" : " ",
               lm.model_type.c_str(), m.model_features, m.n_outputs, link_name(m.link));

@@ -35,12 +35,17 @@ bool parse_bool(const std::string& text, bool* out) {
 
 bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, const std::string& model,
                   std::string* error) {
+  return apply_key_values(args.all("param"), specs, "--param", "--model " + model, error);
+}
+
+bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<ParamSpec>& specs,
+                      const std::string& flag, const std::string& owner, std::string* error) {
   std::vector<std::string> keys;
   for (const ParamSpec& s : specs) keys.push_back(s.key);
-  for (const std::string& param : args.all("param")) {
+  for (const std::string& param : pairs) {
     const auto eq = param.find('=');
     if (eq == std::string::npos || eq == 0) {
-      *error = "--param takes KEY=VALUE, got '" + param + "'";
+      *error = flag + " takes KEY=VALUE, got '" + param + "'";
       return false;
     }
     const std::string key = param.substr(0, eq), value = param.substr(eq + 1);
@@ -49,18 +54,72 @@ bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, c
       if (s.key == key) spec = &s;
     }
     if (spec == nullptr) {
-      *error = "unknown parameter '" + key + "' for --model " + model;
+      *error = "unknown parameter '" + key + "' for " + owner;
       const auto close = host::close_matches(key, keys);
       if (!close.empty()) *error += "; did you mean " + host::quoted_list(close) + "?";
-      *error += " (parameters: " + host::quoted_list(keys, " and ") + ")";
+      *error += keys.empty() ? " (it takes none)" : " (parameters: " + host::quoted_list(keys, " and ") + ")";
       return false;
     }
     if (!spec->apply(value)) {
-      *error = "--param " + param + ": " + key + " must be " + spec->expected;
+      // "--param KEY=VALUE: ..." and "--encode onehot:KEY=VALUE: ..."
+      *error = flag + (flag.back() == ':' ? "" : " ") + param + ": " + key + " must be " + spec->expected;
       return false;
     }
   }
   return true;
 }
 
+ParamSpec positive_number(const std::string& key, double* target) {
+  return {key, "a number > 0", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || !(x > 0.0)) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec non_negative_number(const std::string& key, double* target) {
+  return {key, "a number >= 0", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || x < 0.0) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec fraction(const std::string& key, double* target) {
+  return {key, "a number in (0, 1]", [target](const std::string& v) {
+            double x = 0.0;
+            if (!parse_double(v, &x) || !(x > 0.0) || x > 1.0) return false;
+            *target = x;
+            return true;
+          }};
+}
+ParamSpec count(const std::string& key, std::uint32_t* target, std::uint32_t min, std::uint32_t max) {
+  const std::string expected = max > 0
+                                   ? "a whole number in " + std::to_string(min) + ".." + std::to_string(max)
+                               : min > 1 ? "a whole number >= " + std::to_string(min)
+                                         : "a whole number >= 1";
+  return {key, expected, [=](const std::string& v) {
+            std::uint32_t x = 0;
+            if (!parse_count(v, &x) || x < min || (max > 0 && x > max)) return false;
+            *target = x;
+            return true;
+          }};
+}
+// A count, or "none" for 0 (no limit).
+ParamSpec count_or_none(const std::string& key, std::uint32_t* target, std::uint32_t min, std::uint32_t max) {
+  ParamSpec s = count(key, target, min, max);
+  s.expected += ", or none";
+  auto inner = s.apply;
+  s.apply = [inner, target](const std::string& v) {
+    if (v == "none") {
+      *target = 0;
+      return true;
+    }
+    return inner(v);
+  };
+  return s;
+}
+ParamSpec flag(const std::string& key, bool* target) {
+  return {key, "true or false", [target](const std::string& v) { return parse_bool(v, target); }};
+}
 }  // namespace ember::cli

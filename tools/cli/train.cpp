@@ -12,6 +12,7 @@
 #include "host/suggest.h"
 #include "host/tree_trainer.h"
 #include "params.h"
+#include "pipeline_flags.h"
 
 namespace ember::cli {
 
@@ -27,60 +28,6 @@ bool parse_penalty(const std::string& text, Penalty* out) {
   return false;
 }
 
-// Parameter setters shared by the tables below.
-ParamSpec positive_number(const std::string& key, double* target) {
-  return {key, "a number > 0", [target](const std::string& v) {
-            double x = 0.0;
-            if (!parse_double(v, &x) || !(x > 0.0)) return false;
-            *target = x;
-            return true;
-          }};
-}
-ParamSpec non_negative_number(const std::string& key, double* target) {
-  return {key, "a number >= 0", [target](const std::string& v) {
-            double x = 0.0;
-            if (!parse_double(v, &x) || x < 0.0) return false;
-            *target = x;
-            return true;
-          }};
-}
-ParamSpec fraction(const std::string& key, double* target) {
-  return {key, "a number in (0, 1]", [target](const std::string& v) {
-            double x = 0.0;
-            if (!parse_double(v, &x) || !(x > 0.0) || x > 1.0) return false;
-            *target = x;
-            return true;
-          }};
-}
-ParamSpec count(const std::string& key, std::uint32_t* target, std::uint32_t min = 1, std::uint32_t max = 0) {
-  const std::string expected = max > 0
-                                   ? "a whole number in " + std::to_string(min) + ".." + std::to_string(max)
-                               : min > 1 ? "a whole number >= " + std::to_string(min)
-                                         : "a whole number >= 1";
-  return {key, expected, [=](const std::string& v) {
-            std::uint32_t x = 0;
-            if (!parse_count(v, &x) || x < min || (max > 0 && x > max)) return false;
-            *target = x;
-            return true;
-          }};
-}
-// A count, or "none" for 0 (no limit).
-ParamSpec count_or_none(const std::string& key, std::uint32_t* target, std::uint32_t min, std::uint32_t max) {
-  ParamSpec s = count(key, target, min, max);
-  s.expected += ", or none";
-  auto inner = s.apply;
-  s.apply = [inner, target](const std::string& v) {
-    if (v == "none") {
-      *target = 0;
-      return true;
-    }
-    return inner(v);
-  };
-  return s;
-}
-ParamSpec flag(const std::string& key, bool* target) {
-  return {key, "true or false", [target](const std::string& v) { return parse_bool(v, target); }};
-}
 ParamSpec class_weight(bool* balanced) {
   return {"class_weight", "none or balanced", [balanced](const std::string& v) {
             if (v != "none" && v != "balanced") return false;
@@ -240,6 +187,20 @@ std::vector<ParamSpec> tree_params(host::TreeTrainOptions* o) {
   return specs;
 }
 
+// What the pipeline fitted, for people and for scripts.
+void print_pipeline(const std::vector<std::string>& steps, std::size_t dropped_rows) {
+  if (dropped_rows > 0) std::printf("dropped %zu training rows missing too many values\n", dropped_rows);
+  for (const std::string& s : steps) std::printf("pipeline: %s\n", s.c_str());
+}
+
+void write_pipeline_json(host::JsonWriter& j, const std::vector<std::string>& steps,
+                         std::size_t dropped_rows) {
+  j.key("dropped_rows").value(static_cast<std::uint64_t>(dropped_rows));
+  j.key("pipeline").begin_array();
+  for (const std::string& s : steps) j.value(s);
+  j.end_array();
+}
+
 int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
                     std::uint64_t seed) {
   host::TreeTrainOptions options;
@@ -253,7 +214,8 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   options.seed = seed;
   std::string error_text;
   const bool gbdt = options.kind == host::TreeKind::gbdt;
-  if (!apply_params(args, gbdt ? gbdt_params(&options) : tree_params(&options), model, &error_text)) {
+  if (!apply_params(args, gbdt ? gbdt_params(&options) : tree_params(&options), model, &error_text) ||
+      !pipeline_from_args(args, /*linear=*/false, &options.pipeline, &error_text)) {
     std::fprintf(stderr, "ember train: %s\n", error_text.c_str());
     return kExitUsage;
   }
@@ -297,7 +259,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("model").value(trained.model_name);
-    j.key("rows").value(static_cast<std::uint64_t>(table.rows));
+    j.key("rows").value(static_cast<std::uint64_t>(table.rows - trained.dropped_rows));
     j.key("features").value(static_cast<std::uint64_t>(trained.feature_names.size()));
     j.key("fit_seconds").value(trained.fit_seconds);
     j.key("trees").value(static_cast<std::uint64_t>(trained.trees));
@@ -319,6 +281,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
       j.end_array();
     }
     j.key("output").value(output).key("seed").value(seed);
+    write_pipeline_json(j, trained.pipeline, trained.dropped_rows);
     j.key("feature_importance").begin_array();
     for (std::size_t f = 0; f < trained.feature_names.size(); ++f) {
       j.begin_object().key("feature").value(trained.feature_names[f]);
@@ -328,10 +291,11 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     j.end_array().end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
+    print_pipeline(trained.pipeline, trained.dropped_rows);
     std::printf(
         "trained %s on %zu rows, %zu features: %zu trees, %zu internal nodes, %zu leaves, fit %.3f s\n",
-        trained.model_name.c_str(), table.rows, trained.feature_names.size(), trained.trees, trained.nodes,
-        trained.leaves, trained.fit_seconds);
+        trained.model_name.c_str(), table.rows - trained.dropped_rows, trained.feature_names.size(),
+        trained.trees, trained.nodes, trained.leaves, trained.fit_seconds);
     if (trained.oob_score == trained.oob_score) {
       std::printf("out-of-bag %s %.6f on %zu rows\n",
                   table.columns[static_cast<std::size_t>(table.target)].type == host::ColumnType::categorical
@@ -376,7 +340,10 @@ int run_train(const ParsedArgs& args) {
     return usage("--model must be linear, logistic, tree, forest, extra_trees or gbdt" +
                  (model.empty() ? std::string() : ", got '" + model + "'"));
   }
-  if (!apply_params(args, linear_params(&options), model, &error_text)) return usage(error_text);
+  if (!apply_params(args, linear_params(&options), model, &error_text) ||
+      !pipeline_from_args(args, /*linear=*/true, &options.pipeline, &error_text)) {
+    return usage(error_text);
+  }
   const bool needs_ratio =
       (options.kind == host::LinearKind::logistic ? options.logistic.penalty : options.linear.penalty) ==
       Penalty::elasticnet;
@@ -410,7 +377,7 @@ int run_train(const ParsedArgs& args) {
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("model").value(trained.model_name).key("solver").value(trained.solver);
-    j.key("rows").value(static_cast<std::uint64_t>(table.rows));
+    j.key("rows").value(static_cast<std::uint64_t>(table.rows - trained.dropped_rows));
     j.key("features").value(static_cast<std::uint64_t>(n_features));
     j.key("model_features").value(static_cast<std::uint64_t>(trained.model_features));
     j.key("fit_seconds").value(trained.fit_seconds);
@@ -418,11 +385,15 @@ int run_train(const ParsedArgs& args) {
     j.key("converged").value(trained.report.converged);
     j.key("objective").value(trained.report.objective);
     j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
-    j.key("output").value(output).key("seed").value(seed).end_object();
+    j.key("output").value(output).key("seed").value(seed);
+    write_pipeline_json(j, trained.pipeline, trained.dropped_rows);
+    j.end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
+    print_pipeline(trained.pipeline, trained.dropped_rows);
     std::printf("trained %s (%s) on %zu rows, %zu features -> %zu model inputs\n", trained.model_name.c_str(),
-                trained.solver.c_str(), table.rows, n_features, trained.model_features);
+                trained.solver.c_str(), table.rows - trained.dropped_rows, n_features,
+                trained.model_features);
     std::printf("  %u iterations, %s, objective %.9g, fit %.3f s\n", trained.report.iterations,
                 trained.report.converged ? "converged" : "NOT converged", trained.report.objective,
                 trained.fit_seconds);
@@ -440,10 +411,8 @@ Command train_command() {
   command.spec.usage =
       "DATA.csv --target COL --model linear|logistic|tree|forest|extra_trees|gbdt -o MODEL.ember [options]";
   command.spec.details =
-      "The model file holds the whole pipeline, so raw rows go in on the device:\n"
-      "impute (median / most frequent), one-hot encode categories (unknown ones become\n"
-      "zeros), standardise numeric columns, then the model. Objectives and parameter\n"
-      "names are scikit-learn's.\n"
+      "The model file holds the whole pipeline, so raw rows go in on the device.\n"
+      "Objectives and parameter names are scikit-learn's.\n"
       "\n"
       "--model linear    penalty=none|l2|l1|elasticnet (LinearRegression, Ridge, Lasso,\n"
       "                  ElasticNet; default none), alpha=1.0, l1_ratio=0.5 (elasticnet),\n"
@@ -475,9 +444,11 @@ Command train_command() {
       "                  from --seed), then early_stopping_rounds=10 (0: only report the loss);\n"
       "                  use_quantized_grad=true: splits found on gradients rounded to 7 bits\n"
       "                  (LightGBM's option; faster, leaves still from exact gradients)\n"
-      "Trees read the raw columns: no scaling, no one-hot; missing values learn a\n"
+      "Trees read the raw columns unless asked otherwise: missing values learn a\n"
       "direction at each split, categories split natively (at most max_bins of them).\n"
-      "\n"
+      "\n" +
+      pipeline_help() +
+      "\n\n"
       "The same data, parameters and --seed give the same model bytes on every platform,\n"
       "for any n_jobs.";
   command.spec.min_positional = 1;
@@ -493,6 +464,7 @@ Command train_command() {
       {"output", "MODEL.ember", "where to write the model (atomically)", false, 'o'},
       {"json", "", "print a JSON summary: fit seconds, iterations, converged, model bytes"},
   };
+  add_pipeline_options(&command.spec);
   add_csv_options(&command.spec);
   command.run = run_train;
   return command;

@@ -45,6 +45,8 @@ Status write_metadata(ModelWriter& w, const StandardMetadata& m) {
     EMBER_TRY(w.metadata_floats(view("importance.splits"),
                                 Span<const float>(m.importance_splits.data(), m.importance_splits.size())));
   }
+  if (!m.model_features.empty()) EMBER_TRY(put_strings(w, "model_features", m.model_features));
+  if (!m.steps.empty()) EMBER_TRY(put_strings(w, "steps", m.steps));
   EMBER_TRY(w.metadata_string(view("target"), view(m.target)));
   return w.metadata_string(view("model"), view(m.model_name));
 }

@@ -25,11 +25,16 @@ struct StandardMetadata {
   std::vector<std::string> classes;                  // empty for regression
   std::string target;
   std::string model_name;
-  // Tree models: per feature, the share of the total split gain (sums to 1)
+  // Tree models: per model input (a raw feature, or a pipeline output when
+  // model_features is set), the share of the total split gain (sums to 1)
   // and the number of splits; stored as "importance.gain" and
   // "importance.splits" (f32 lists) when not empty.
   std::vector<float> importance_gain;
   std::vector<float> importance_splits;
+  // With a pipeline: the name of each column the model reads
+  // ("model_features") and a description of each fitted step ("steps").
+  std::vector<std::string> model_features;
+  std::vector<std::string> steps;
 };
 
 Status write_metadata(ModelWriter& w, const StandardMetadata& m);

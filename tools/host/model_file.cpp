@@ -32,12 +32,12 @@ bool single_string(const Model& m, const std::string& key, std::string* out) {
   return true;
 }
 
-// An f32 list of one value per feature, or nothing.
+// An f32 list of one value per model input, or nothing.
 void feature_floats(const Model& m, const std::string& key, std::vector<float>* out) {
   MetadataEntry e;
   const float* values = nullptr;
   out->clear();
-  if (find_metadata(m, key.data(), key.size(), &e) != Status::ok || e.count != m.n_features ||
+  if (find_metadata(m, key.data(), key.size(), &e) != Status::ok || e.count != m.model_features ||
       metadata_floats(e, &values) != Status::ok) {
     return;
   }
@@ -71,6 +71,16 @@ bool load_model_file(const std::string& path, LoadedModel* out, Error* error) {
   if (!string_list(m, "classes", &out->class_labels) || out->class_labels.size() != m.n_classes) {
     out->class_labels.clear();
     for (std::uint32_t c = 0; c < m.n_classes; ++c) out->class_labels.push_back(std::to_string(c));
+  }
+  if (!string_list(m, "model_features", &out->model_input_names) ||
+      out->model_input_names.size() != m.model_features) {
+    out->model_input_names.clear();
+    for (std::uint32_t j = 0; j < m.model_features; ++j) {
+      out->model_input_names.push_back(m.n_steps == 0 ? out->feature_names[j] : "m" + std::to_string(j));
+    }
+  }
+  if (!string_list(m, "steps", &out->step_descriptions) || out->step_descriptions.size() != m.n_steps) {
+    out->step_descriptions.clear();
   }
   single_string(m, "target", &out->target);
   single_string(m, "model", &out->model_type);

@@ -22,7 +22,13 @@ struct LoadedModel {
   std::vector<std::string> class_labels;
   std::string target;      // "" when unknown
   std::string model_type;  // "" when unknown
-  // Tree models: per feature, share of the split gain and split count;
+  // Per column the model reads (after the pipeline): its name from the
+  // metadata, the raw feature's when there are no steps, else "m0", "m1", ...
+  std::vector<std::string> model_input_names;
+  // Per pipeline step, what the trainer fitted ("impute median; filled:
+  // age"); empty when the file does not say.
+  std::vector<std::string> step_descriptions;
+  // Tree models: per model input, share of the split gain and split count;
   // empty when the file has none.
   std::vector<float> importance_gain, importance_splits;
 

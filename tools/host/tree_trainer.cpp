@@ -11,6 +11,7 @@
 #include "ember/rng.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
+#include "host/pipeline.h"
 #include "host/thread_pool.h"
 
 namespace ember::host {
@@ -46,10 +47,13 @@ struct Prepared {
   std::size_t n = 0, d = 0;
   bool classification = false;
   std::uint32_t n_classes = 0;
-  std::vector<float> raw, y, weight;  // weight empty: all 1
-  std::vector<std::uint32_t> n_categories;
+  std::vector<float> raw, y, weight;        // weight empty: all 1; raw: n x d, the model's input
+  std::vector<std::uint32_t> n_categories;  // of the model's input
   StandardMetadata meta;
-  std::vector<std::size_t> columns;  // table column of each feature
+  std::vector<std::size_t> columns;  // table column of each raw feature
+  // The raw schema and the steps before the model (none by default).
+  std::vector<std::uint32_t> raw_categories;
+  FittedPipeline pipeline;
 };
 
 // Rows `rows` of the prepared data (all of them when empty).
@@ -80,9 +84,10 @@ Subset take_rows(const Prepared& p, const std::vector<std::size_t>& rows) {
 // missing; an unknown class is an error).
 bool map_validation(const Table& valid, const Table& train, const Prepared& p, Subset* out, Error* error) {
   out->n = valid.rows;
-  out->raw.assign(valid.rows * p.d, NAN);
+  const std::size_t d = p.raw_categories.size();
+  out->raw.assign(valid.rows * d, NAN);
   out->y.assign(valid.rows, 0.0f);
-  for (std::size_t k = 0; k < p.d; ++k) {
+  for (std::size_t k = 0; k < d; ++k) {
     const Column& tc = train.columns[p.columns[k]];
     const int at = valid.index_of(tc.name);
     if (at < 0) {
@@ -90,16 +95,16 @@ bool map_validation(const Table& valid, const Table& train, const Prepared& p, S
       return false;
     }
     const Column& vc = valid.columns[static_cast<std::size_t>(at)];
-    if (p.n_categories[k] > 0) {
+    if (p.raw_categories[k] > 0) {
       std::map<std::string, std::size_t> code;
       for (std::size_t c = 0; c < tc.labels.size(); ++c) code[tc.labels[c]] = c;
       for (std::size_t i = 0; i < valid.rows; ++i) {
         if (vc.type != ColumnType::categorical || vc.codes[i] < 0) continue;
         const auto it = code.find(vc.labels[static_cast<std::size_t>(vc.codes[i])]);
-        if (it != code.end()) out->raw[i * p.d + k] = static_cast<float>(it->second);
+        if (it != code.end()) out->raw[i * d + k] = static_cast<float>(it->second);
       }
     } else if (vc.type == ColumnType::numeric) {
-      for (std::size_t i = 0; i < valid.rows; ++i) out->raw[i * p.d + k] = vc.values[i];
+      for (std::size_t i = 0; i < valid.rows; ++i) out->raw[i * d + k] = vc.values[i];
     } else if (tc.type == ColumnType::numeric) {
       *error =
           Error{"", 0, 0,
@@ -187,8 +192,9 @@ bool write_trees(Prepared& p, const std::vector<double>& gain, const std::vector
       !p.classification ? f::Task::regression : (p.n_classes == 2 ? f::Task::binary : f::Task::multiclass);
   return build_model(
       [&](ModelWriter& w) {
-        EMBER_TRY(w.schema(
-            {task, p.n_classes, Span<const std::uint32_t>(p.n_categories.data(), p.n_categories.size())}));
+        EMBER_TRY(w.schema({task, p.n_classes,
+                            Span<const std::uint32_t>(p.raw_categories.data(), p.raw_categories.size())}));
+        EMBER_TRY(p.pipeline.write_steps(w));
         EMBER_TRY(w.trees({static_cast<std::uint32_t>(p.d), outputs, leaf_width, aggregation, link,
                            Span<const float>(base.data(), base.size()),
                            Span<const TreeSpec>(specs.data(), specs.size())}));
@@ -197,20 +203,21 @@ bool write_trees(Prepared& p, const std::vector<double>& gain, const std::vector
       &out->storage, &out->size, error);
 }
 
-bool train_gbdt(const TreeTrainOptions& options, const Table& table, Prepared& p, ThreadPool* pool,
-                std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
-                Error* error) {
-  GbdtOptions go = options.gbdt;
-  go.objective = !p.classification  ? options.gbdt_loss
-                 : p.n_classes == 2 ? GbdtObjective::binary_logloss
-                                    : GbdtObjective::softmax;
-  go.seed = options.seed;
-  go.executor = pool != nullptr ? &pool->executor() : nullptr;
-  // Training and validation rows.
-  std::vector<std::size_t> train_rows, valid_rows;
+// gbdt's training rows and validation rows: a held-out share of the
+// training table, or another file's rows.
+struct Holdout {
+  std::vector<std::size_t> train_rows, valid_rows;  // of the training table; valid_rows: held out
   Subset valid;
-  const bool has_valid = options.valid != nullptr || options.validation_fraction > 0.0;
-  if (options.valid == nullptr && options.validation_fraction > 0.0) {
+  bool has_valid = false;
+};
+
+bool hold_out(const TreeTrainOptions& options, const Table& table, const Prepared& p, Holdout* h,
+              Error* error) {
+  std::vector<std::size_t>& train_rows = h->train_rows;
+  std::vector<std::size_t>& valid_rows = h->valid_rows;
+  h->has_valid =
+      options.kind == TreeKind::gbdt && (options.valid != nullptr || options.validation_fraction > 0.0);
+  if (options.kind == TreeKind::gbdt && options.valid == nullptr && options.validation_fraction > 0.0) {
     // Stratified by class (one stratum for regression), drawn from the seed.
     Rng rng(options.seed, 3);
     const std::uint32_t strata = p.classification ? p.n_classes : 1u;
@@ -229,20 +236,36 @@ bool train_gbdt(const TreeTrainOptions& options, const Table& table, Prepared& p
       *error = Error{"", 0, 0, "validation_fraction leaves no rows to train on or to validate with"};
       return false;
     }
-    valid = take_rows(p, valid_rows);
-  } else {
-    for (std::size_t i = 0; i < p.n; ++i) train_rows.push_back(i);
-    if (options.valid != nullptr && !map_validation(*options.valid, table, p, &valid, error)) return false;
-    if (options.valid != nullptr && options.balanced_class_weight) {
-      // The training data's class weights, applied to the validation rows.
-      const std::vector<float> w = balanced_weights(p.y, p.n_classes);
-      std::vector<float> per_class(p.n_classes, 1.0f);
-      for (std::size_t i = 0; i < p.n; ++i) per_class[static_cast<std::size_t>(p.y[i])] = w[i];
-      valid.weight.resize(valid.n);
-      for (std::size_t i = 0; i < valid.n; ++i)
-        valid.weight[i] = per_class[static_cast<std::size_t>(valid.y[i])];
-    }
+    return true;
   }
+  for (std::size_t i = 0; i < p.n; ++i) train_rows.push_back(i);
+  if (options.kind != TreeKind::gbdt || options.valid == nullptr) return true;
+  Subset& valid = h->valid;
+  if (!map_validation(*options.valid, table, p, &valid, error)) return false;
+  if (options.balanced_class_weight) {
+    // The training data's class weights, applied to the validation rows.
+    const std::vector<float> w = balanced_weights(p.y, p.n_classes);
+    std::vector<float> per_class(p.n_classes, 1.0f);
+    for (std::size_t i = 0; i < p.n; ++i) per_class[static_cast<std::size_t>(p.y[i])] = w[i];
+    valid.weight.resize(valid.n);
+    for (std::size_t i = 0; i < valid.n; ++i)
+      valid.weight[i] = per_class[static_cast<std::size_t>(valid.y[i])];
+  }
+  return true;
+}
+
+bool train_gbdt(const TreeTrainOptions& options, Prepared& p, const Holdout& h, ThreadPool* pool,
+                std::vector<double>* gain, std::vector<std::uint32_t>* splits, TrainedTrees* out,
+                Error* error) {
+  const std::vector<std::size_t>& train_rows = h.train_rows;
+  const Subset& valid = h.valid;
+  const bool has_valid = h.has_valid;
+  GbdtOptions go = options.gbdt;
+  go.objective = !p.classification  ? options.gbdt_loss
+                 : p.n_classes == 2 ? GbdtObjective::binary_logloss
+                                    : GbdtObjective::softmax;
+  go.seed = options.seed;
+  go.executor = pool != nullptr ? &pool->executor() : nullptr;
   if (has_valid && !options.early_stopping_given)
     go.early_stopping_rounds = 10;  // scikit-learn's n_iter_no_change
   const Subset train = take_rows(p, train_rows);
@@ -495,36 +518,39 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
     return false;
   }
 
-  // Raw rows: numbers, category codes, NaN. No pipeline.
-  for (std::size_t j = 0; j < table.columns.size(); ++j) {
-    if (static_cast<int>(j) != table.target) p.columns.push_back(j);
+  // Raw rows: numbers, category codes, NaN; rows with too many missing
+  // features left out.
+  RawFeatures raw = raw_features(table);
+  const std::vector<std::size_t> sparse = sparse_rows(raw, options.pipeline.drop_row_missing);
+  out->dropped_rows = sparse.size();
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0, s = 0; i < raw.n; ++i) {
+    if (s < sparse.size() && sparse[s] == i) {
+      ++s;
+    } else {
+      kept.push_back(i);
+    }
   }
-  p.d = p.columns.size();
+  if (kept.empty()) {
+    *error = Error{"", 0, 0, "--drop-missing rows=... drops every training row"};
+    return false;
+  }
+  p.n = kept.size();
+  p.d = raw.d;
+  p.columns = raw.columns;
+  p.raw_categories = raw.n_categories;
+  p.n_categories = raw.n_categories;
+  p.meta.feature_names = raw.names;
+  p.meta.categories = raw.labels;
   p.raw.resize(p.n * p.d);
-  for (std::size_t k = 0; k < p.d; ++k) {
-    const Column& c = table.columns[p.columns[k]];
-    p.meta.feature_names.push_back(c.name);
-    const bool categorical = c.type == ColumnType::categorical && !c.labels.empty();
-    if (categorical && c.labels.size() > options.bins.max_bins) {
-      *error = Error{"", 0, 0,
-                     "column '" + c.name + "' has " + std::to_string(c.labels.size()) +
-                         " categories, more than max_bins (" + std::to_string(options.bins.max_bins) +
-                         "); raise --param max_bins (at most 255) or group rare categories"};
-      return false;
-    }
-    p.n_categories.push_back(categorical ? static_cast<std::uint32_t>(c.labels.size()) : 0u);
-    p.meta.categories.push_back(categorical ? c.labels : std::vector<std::string>{});
-    for (std::size_t i = 0; i < p.n; ++i) {
-      if (categorical) {
-        p.raw[i * p.d + k] = c.codes[i] < 0 ? NAN : static_cast<float>(c.codes[i]);
-      } else {
-        p.raw[i * p.d + k] = c.type == ColumnType::numeric ? c.values[i] : NAN;
-      }
-    }
-  }
   p.y.resize(p.n);
-  for (std::size_t i = 0; i < p.n; ++i)
-    p.y[i] = p.classification ? static_cast<float>(target.codes[i]) : target.values[i];
+  for (std::size_t r = 0; r < p.n; ++r) {
+    const std::size_t i = kept[r];
+    std::copy(raw.x.begin() + static_cast<std::ptrdiff_t>(i * p.d),
+              raw.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * p.d),
+              p.raw.begin() + static_cast<std::ptrdiff_t>(r * p.d));
+    p.y[r] = p.classification ? static_cast<float>(target.codes[i]) : target.values[i];
+  }
   p.n_classes = p.classification ? static_cast<std::uint32_t>(target.labels.size()) : 0u;
   if (options.balanced_class_weight) p.weight = balanced_weights(p.y, p.n_classes);
   p.meta.target = target.name;
@@ -533,6 +559,69 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
                       : options.kind == TreeKind::extra_trees ? "extra_trees"
                       : options.kind == TreeKind::gbdt        ? "gbdt"
                                                               : "tree";
+  Holdout holdout;
+  if (!hold_out(options, table, p, &holdout, error)) return false;
+  std::vector<std::string> model_names = raw.names;
+  if (options.pipeline.requested()) {
+    // Fitted on the training rows only: held-out rows and the validation
+    // file go through the fitted steps as the device would run them.
+    raw = RawFeatures{};
+    std::vector<float> y_fit, x_fit, x_held;
+    for (std::size_t i : holdout.train_rows) y_fit.push_back(p.y[i]);
+    RawFeatures view;  // the kept rows, in the pipeline's terms
+    view.n = p.n;
+    view.d = p.d;
+    view.x.swap(p.raw);
+    view.n_categories = p.raw_categories;
+    view.names = p.meta.feature_names;
+    view.labels = p.meta.categories;
+    PipelineOptions po = options.pipeline;
+    po.seed = options.seed;
+    if (!fit_pipeline(view, holdout.train_rows, y_fit, p.n_classes, po, &p.pipeline, &x_fit, error))
+      return false;
+    const std::size_t w = p.pipeline.width();
+    std::vector<float> held_raw;
+    for (std::size_t i : holdout.valid_rows) {
+      held_raw.insert(held_raw.end(), view.x.begin() + static_cast<std::ptrdiff_t>(i * p.d),
+                      view.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * p.d));
+    }
+    if (!apply_pipeline(p.pipeline, held_raw.data(), holdout.valid_rows.size(), &x_held, error)) return false;
+    p.raw.assign(p.n * w, 0.0f);
+    for (std::size_t r = 0; r < holdout.train_rows.size(); ++r) {
+      std::copy(x_fit.begin() + static_cast<std::ptrdiff_t>(r * w),
+                x_fit.begin() + static_cast<std::ptrdiff_t>((r + 1) * w),
+                p.raw.begin() + static_cast<std::ptrdiff_t>(holdout.train_rows[r] * w));
+    }
+    for (std::size_t r = 0; r < holdout.valid_rows.size(); ++r) {
+      std::copy(x_held.begin() + static_cast<std::ptrdiff_t>(r * w),
+                x_held.begin() + static_cast<std::ptrdiff_t>((r + 1) * w),
+                p.raw.begin() + static_cast<std::ptrdiff_t>(holdout.valid_rows[r] * w));
+    }
+    if (holdout.valid.n > 0) {
+      std::vector<float> x_valid;
+      if (!apply_pipeline(p.pipeline, holdout.valid.raw.data(), holdout.valid.n, &x_valid, error)) {
+        error->message = "validation " + error->message;
+        return false;
+      }
+      holdout.valid.raw.swap(x_valid);
+    }
+    p.d = w;
+    p.n_categories = p.pipeline.out_categories;
+    model_names = p.pipeline.out_names;
+    p.meta.model_features = model_names;
+    p.meta.steps = p.pipeline.descriptions();
+  }
+  if (!holdout.valid_rows.empty()) holdout.valid = take_rows(p, holdout.valid_rows);
+  for (std::size_t k = 0; k < p.d; ++k) {
+    if (p.n_categories[k] > options.bins.max_bins) {
+      *error = Error{"", 0, 0,
+                     "column '" + model_names[k] + "' has " + std::to_string(p.n_categories[k]) +
+                         " categories, more than max_bins (" + std::to_string(options.bins.max_bins) +
+                         "); raise --param max_bins (at most 255), or group rare categories with --encode "
+                         "onehot:max_categories=N, or use --encode target"};
+      return false;
+    }
+  }
 
   std::unique_ptr<ThreadPool> pool;
   if (options.n_jobs != 1) pool = std::make_unique<ThreadPool>(options.n_jobs);
@@ -540,13 +629,14 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   std::vector<double> gain(p.d, 0.0);
   std::vector<std::uint32_t> splits(p.d, 0);
   const bool ok = options.kind == TreeKind::gbdt
-                      ? train_gbdt(options, table, p, pool.get(), &gain, &splits, out, error)
+                      ? train_gbdt(options, p, holdout, pool.get(), &gain, &splits, out, error)
                       : train_forest(options, p, pool.get(), &gain, &splits, out, error);
   if (!ok) return false;
   // As the model file stores them.
   out->importance_gain.assign(p.meta.importance_gain.begin(), p.meta.importance_gain.end());
   out->importance_splits = splits;
-  out->feature_names = p.meta.feature_names;
+  out->feature_names = model_names;
+  out->pipeline = p.meta.steps;
   out->model_name = p.meta.model_name;
   return true;
 }

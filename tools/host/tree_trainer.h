@@ -13,6 +13,7 @@
 #include "ember/decision_tree.h"
 #include "ember/gbdt.h"
 #include "host/error.h"
+#include "host/pipeline.h"
 #include "host/table.h"
 
 namespace ember::host {
@@ -45,6 +46,8 @@ struct TreeTrainOptions {
   bool balanced_class_weight = false;  // weights n / (classes x class count), as scikit-learn
   bool oob_score = false;              // forest with bootstrap: score on the rows each tree left out
   unsigned n_jobs = 1;                 // threads; 0 = one per core. The model bytes do not depend on it
+  // Steps before the trees; none by default (trees read raw columns).
+  PipelineOptions pipeline;
 };
 
 struct TrainedTrees {
@@ -52,8 +55,8 @@ struct TrainedTrees {
   std::size_t size = 0;
   double fit_seconds = 0.0;
   std::size_t trees = 0, leaves = 0, nodes = 0;
-  std::vector<std::string> feature_names;
-  std::vector<double> importance_gain;  // normalised to sum 1 (0s when no split)
+  std::vector<std::string> feature_names;  // the model's inputs: raw columns, or the pipeline's outputs
+  std::vector<double> importance_gain;     // normalised to sum 1 (0s when no split)
   std::vector<std::uint32_t> importance_splits;
   std::string model_name;  // "tree", "forest", "extra_trees" or "gbdt"
   // Out-of-bag score (accuracy, or R^2 for regression) when asked for;
@@ -66,6 +69,8 @@ struct TrainedTrees {
   std::uint32_t rounds = 0;
   std::size_t validation_rows = 0;
   unsigned threads = 1;
+  std::size_t dropped_rows = 0;       // --drop-missing rows
+  std::vector<std::string> pipeline;  // a description per fitted step
 };
 
 // Errors name the cause: the target, a validation column that is missing

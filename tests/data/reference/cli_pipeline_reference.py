@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""Training-set metrics of scikit-learn pipelines equivalent to `ember train`
+with pipeline flags, for tests/cli/test_cli_pipeline.cpp. ember's steps run
+in a fixed order (impute, encode, discretize, scale); each case below builds
+the same columns with scikit-learn (their order differs, which a linear
+model does not see).
+
+    /usr/bin/python3 tests/data/reference/cli_pipeline_reference.py
+
+scikit-learn 1.2.1 printed:
+    (see the end of this file)
+"""
+import csv
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import MissingIndicator, SimpleImputer
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, log_loss, mean_squared_error, r2_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
+
+MISSING = {"", "NA", "N/A", "NaN", "nan", "?", "null"}
+
+
+def load(name, target):
+    rows = list(csv.reader(open("tests/data/" + name)))
+    h, rows = rows[0], rows[1:]
+    cols = {c: [r[j] for r in rows] for j, c in enumerate(h)}
+    return h, cols
+
+
+def numbers(values):
+    # As ember reads them: float32, missing as NaN.
+    return np.array([np.nan if v in MISSING else float(v) for v in values], dtype=np.float32).astype(float)
+
+
+def strings(values):
+    return np.array([None if v in MISSING else v for v in values], dtype=object)
+
+
+# penguins: --impute mean:indicator=true --encode onehot:max_categories=2 --scale robust
+h, c = load("penguins.csv", "species")
+nums = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+cats = ["island", "sex"]
+xn = np.column_stack([numbers(c[k]) for k in nums])
+xc = np.column_stack([strings(c[k]) for k in cats])
+x = np.empty((xn.shape[0], 6), dtype=object)
+x[:, :4] = xn
+x[:, 4:] = xc
+classes = sorted(set(c["species"]))
+y = np.array([classes.index(v) for v in c["species"]])
+ct = ColumnTransformer([
+    ("num", make_pipeline(SimpleImputer(strategy="mean"), RobustScaler()), [0, 1, 2, 3]),
+    ("cat", make_pipeline(SimpleImputer(missing_values=None, strategy="most_frequent"),
+                          OneHotEncoder(max_categories=2, handle_unknown="ignore", sparse_output=False)), [4, 5]),
+    ("ind", MissingIndicator(features="missing-only"), [0, 1, 2, 3]),
+    ("ind_cat", MissingIndicator(features="missing-only", missing_values=None), [4, 5]),
+])
+m = make_pipeline(ct, LogisticRegression(C=1.0, tol=1e-8, max_iter=10000)).fit(x, y)
+p = m.predict_proba(x)
+print("penguins", m[0].transform(x).shape[1], accuracy_score(y, m.predict(x)), log_loss(y, p))
+
+# diabetes: --model linear --param penalty=l2 --discretize quantile:bins=4,output=onehot
+h, c = load("diabetes.csv", "progression")
+feats = [k for k in h if k != "progression"]
+x = np.column_stack([numbers(c[k]) for k in feats])
+yv = numbers(c["progression"])
+# sex holds 1 and 2 only: its quantile bins collapse into one, which
+# KBinsDiscretizer turns into a constant; ember keeps such a column as it is
+# (a number, so the default standard scaling applies to it).
+ct = ColumnTransformer([
+    ("bins", KBinsDiscretizer(n_bins=4, encode="onehot-dense", strategy="quantile"), [0, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ("sex", StandardScaler(), [1]),
+])
+m = make_pipeline(ct, Ridge(alpha=1.0)).fit(x, yv)
+q = m.predict(x)
+print("diabetes", m[0].transform(x).shape[1], mean_squared_error(yv, q) ** 0.5, r2_score(yv, q))
+
+# airquality (target Temp): --model linear --impute constant:fill=0 --scale minmax
+h, c = load("airquality.csv", "Temp")
+feats = [k for k in h if k != "Temp"]
+x = np.column_stack([numbers(c[k]) for k in feats])
+yv = numbers(c["Temp"])
+m = make_pipeline(SimpleImputer(strategy="constant", fill_value=0), MinMaxScaler(), LinearRegression()).fit(x, yv)
+q = m.predict(x)
+print("airquality", m[0].transform(x).shape[1], mean_squared_error(yv, q) ** 0.5, r2_score(yv, q))
