@@ -12,6 +12,7 @@
 #include "ember/discretizer.h"
 #include "ember/encoder.h"
 #include "ember/imputer.h"
+#include "ember/lda.h"
 #include "ember/scaler.h"
 #include "heap_guard.h"
 #include "host/csv.h"
@@ -453,4 +454,68 @@ TEST_CASE("one-hot and target encoding by hand, and refusals") {
   CHECK(fit_target_encoder(v, k, Span<const float>(bad_y.data(), 7), t, a.scratch,
                            Span<float>(values.data(), 4),
                            Span<float>(unknown.data(), 2)) == Status::bad_value);
+}
+
+TEST_CASE("lda: scikit-learn's LinearDiscriminantAnalysis projection on iris and wine (up to sign)") {
+  for (const char* name : {"iris", "wine"}) {
+    CAPTURE(name);
+    const std::string file = std::string(name) + ".csv";
+    const Numeric d = numeric_columns(file);
+    const Categorical target = categorical_columns(file);  // the class column only
+    REQUIRE(target.cols == 1);
+    const std::uint32_t k = target.n_categories[0];
+    const std::uint32_t components = 2;
+    std::vector<float> w(components * d.cols), b(components);
+    Arenas a;
+    {
+      test::HeapGuard guard;
+      REQUIRE(fit_lda(d.view(), Span<const float>(target.x.data(), d.rows), k, components, a.scratch,
+                      Span<float>(w.data(), w.size()), Span<float>(b.data(), b.size())) == Status::ok);
+      CHECK(guard.allocations() == 0);
+    }
+    const auto& z = reference_values("preprocess.txt", std::string(name) + "_lda", "z");
+    REQUIRE(z.size() == d.rows * components);
+    double largest = 0.0;
+    for (double v : z) largest = std::max(largest, std::fabs(v));
+    for (std::uint32_t c = 0; c < components; ++c) {
+      CAPTURE(c);
+      // scikit-learn's sign is its SVD's: take it from the first row.
+      double got0 = b[c];
+      for (std::size_t j = 0; j < d.cols; ++j) got0 += static_cast<double>(w[c * d.cols + j]) * d.x[j];
+      const double sign = (got0 < 0.0) == (z[c] < 0.0) ? 1.0 : -1.0;
+      double worst = 0.0;
+      for (std::size_t i = 0; i < d.rows; ++i) {
+        double got = b[c];
+        for (std::size_t j = 0; j < d.cols; ++j)
+          got += static_cast<double>(w[c * d.cols + j]) * d.x[i * d.cols + j];
+        worst = std::max(worst, std::fabs(sign * got - z[i * components + c]));
+      }
+      // float32 weights over float32 inputs: a few ulps of the largest value.
+      CHECK(worst < 1e-5 * largest);
+    }
+  }
+}
+
+TEST_CASE("lda: refusals") {
+  // Two classes, two columns: one direction at most.
+  const std::vector<float> x = {0, 1, 1, 0, 2, 2, 3, 5, 4, 4, 5, 6};
+  const std::vector<float> y = {0, 0, 0, 1, 1, 1};
+  const MatrixView<const float> v{x.data(), 6, 2, 2};
+  Arenas a;
+  std::vector<float> w(4), b(2);
+  const Span<const float> ys(y.data(), 6);
+  CHECK(fit_lda(v, ys, 2, 1, a.scratch, Span<float>(w.data(), 2), Span<float>(b.data(), 1)) == Status::ok);
+  CHECK(fit_lda(v, ys, 2, 2, a.scratch, Span<float>(w.data(), 4), Span<float>(b.data(), 2)) ==
+        Status::bad_value);
+  CHECK(fit_lda(v, ys, 3, 1, a.scratch, Span<float>(w.data(), 2), Span<float>(b.data(), 1)) ==
+        Status::bad_value);  // class 2 has no rows
+  const std::vector<float> bad_y = {0, 0, 0, 1, 1, 2};
+  CHECK(fit_lda(v, Span<const float>(bad_y.data(), 6), 2, 1, a.scratch, Span<float>(w.data(), 2),
+                Span<float>(b.data(), 1)) == Status::bad_index);
+  std::vector<float> holes = x;
+  holes[3] = NAN;
+  CHECK(fit_lda(MatrixView<const float>{holes.data(), 6, 2, 2}, ys, 2, 1, a.scratch, Span<float>(w.data(), 2),
+                Span<float>(b.data(), 1)) == Status::bad_value);
+  CHECK(fit_lda(v, ys, 2, 1, a.scratch, Span<float>(w.data(), 3), Span<float>(b.data(), 1)) ==
+        Status::shape_mismatch);
 }

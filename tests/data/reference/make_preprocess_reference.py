@@ -108,3 +108,17 @@ for options in ({"max_categories": 3}, {"min_frequency": 50}, {"max_categories":
         infrequent.append(any(n.startswith("x%d_" % j) and n.endswith("_infrequent_sklearn") for n in names))
     name = "_".join("%s%d" % (k, v) for k, v in options.items())
     emit("credit_onehot_" + name, n_out=n_out, remap=remap, infrequent=infrequent)
+
+# LinearDiscriminantAnalysis(solver="svd").transform of every row; its
+# directions' signs are arbitrary, so the test compares up to a sign each.
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis  # noqa: E402
+
+for name, target, k in (("iris.csv", "species", 2), ("wine.csv", "cultivar", 2)):
+    x, names = numeric(name, drop=(target,))
+    with open(DATA + name, newline="") as f:
+        rows = list(csv.reader(f))
+    t = rows[0].index(target)
+    labels = sorted(set(r[t] for r in rows[1:]))
+    y = np.array([labels.index(r[t]) for r in rows[1:]])
+    z = LinearDiscriminantAnalysis(n_components=k).fit(x, y).transform(x)
+    emit(name.split(".")[0] + "_lda", rows=[len(x)], components=[k], z=z)
