@@ -24,7 +24,9 @@ Status sorted_present(MatrixView<const float> x, std::size_t j, Arena& scratch, 
   return Status::ok;
 }
 
-double percentile(const float* v, std::size_t n, double q) noexcept {
+namespace {
+template <class T>
+double percentile_sorted(const T* v, std::size_t n, double q) noexcept {
   const double position = q / 100.0 * static_cast<double>(n - 1);
   const auto below = static_cast<std::size_t>(std::floor(position));
   if (below + 1 >= n) return v[n - 1];
@@ -33,5 +35,10 @@ double percentile(const float* v, std::size_t n, double q) noexcept {
   // NumPy's _lerp: from a for t < 0.5, from b otherwise (exact at t = 1).
   return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
+}  // namespace
+
+double percentile(const float* v, std::size_t n, double q) noexcept { return percentile_sorted(v, n, q); }
+
+double percentile(const double* v, std::size_t n, double q) noexcept { return percentile_sorted(v, n, q); }
 
 }  // namespace ember::detail

@@ -1,6 +1,6 @@
 // Per-column helpers for the preprocessing fitters: a column's present
-// values, sorted, and percentiles of them as NumPy computes them. Internal
-// to the core.
+// values, sorted, and percentiles of them (or of feature scores) as NumPy
+// computes them. Internal to the core.
 #ifndef EMBER_SRC_COLUMN_VALUES_H
 #define EMBER_SRC_COLUMN_VALUES_H
 
@@ -22,6 +22,7 @@ Status sorted_present(MatrixView<const float> x, std::size_t j, Arena& scratch, 
 // interpolation between closest ranks: NumPy's default ("linear") method,
 // including its way of interpolating (from the nearer end).
 double percentile(const float* v, std::size_t n, double q) noexcept;
+double percentile(const double* v, std::size_t n, double q) noexcept;
 
 }  // namespace ember::detail
 
