@@ -118,7 +118,7 @@ TEST_CASE("pipeline: the default linear steps fit what a hand computation gives"
   FittedPipeline p;
   std::vector<float> x;
   Error error;
-  REQUIRE(fit_pipeline(raw, all_rows(4), targets(t, all_rows(4)), 0, o, &p, &x, &error));
+  REQUIRE(fit_pipeline(raw, all_rows(4), targets(t, all_rows(4)), 0, o, {}, &p, &x, &error));
   REQUIRE(p.steps.size() == 3);
   CHECK(p.steps[0].kind == format::StepKind::impute);
   CHECK(p.steps[0].a == std::vector<float>{3.0f, 1.0f});  // k: v (code 1) is the most frequent
@@ -145,7 +145,7 @@ TEST_CASE("pipeline: names of indicators, infrequent buckets and bins") {
   std::vector<float> x;
   Error error;
   const auto rows = all_rows(t.rows);
-  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, &p, &x, &error));
+  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, {}, &p, &x, &error));
   // Counts of c: p about half, q and r next, s about 2%: with
   // max_categories 3, p and q stay and r, s share the infrequent column.
   CHECK(p.out_names == std::vector<std::string>{"a=bin0", "a=bin1", "a=bin2", "b=bin0", "b=bin1", "b=bin2",
@@ -163,7 +163,7 @@ TEST_CASE("pipeline: what training fits on is what the runtime computes, and no 
   FittedPipeline p;
   std::vector<float> x;
   Error error;
-  REQUIRE(fit_pipeline(raw, even, targets(t, even), 0, o, &p, &x, &error));
+  REQUIRE(fit_pipeline(raw, even, targets(t, even), 0, o, {}, &p, &x, &error));
   REQUIRE(p.steps.size() == 5);  // impute, merge, one-hot, discretize, scale
 
   // The device's view of the fitting rows is bit for bit what was fitted on.
@@ -182,13 +182,13 @@ TEST_CASE("pipeline: what training fits on is what the runtime computes, and no 
   }
   FittedPipeline q;
   std::vector<float> xq;
-  REQUIRE(fit_pipeline(changed, even, targets(t, even), 0, o, &q, &xq, &error));
+  REQUIRE(fit_pipeline(changed, even, targets(t, even), 0, o, {}, &q, &xq, &error));
   CHECK(same_steps(p, q));
   CHECK(same_bits(x, xq));
   // ...while fitting on every row does change them (so the check can fail).
   FittedPipeline r;
   std::vector<float> xr;
-  REQUIRE(fit_pipeline(changed, all_rows(t.rows), targets(t, all_rows(t.rows)), 0, o, &r, &xr, &error));
+  REQUIRE(fit_pipeline(changed, all_rows(t.rows), targets(t, all_rows(t.rows)), 0, o, {}, &r, &xr, &error));
   CHECK_FALSE(same_steps(p, r));
 }
 
@@ -207,7 +207,7 @@ TEST_CASE("pipeline: target encoding fits on every row and encodes the training 
   std::vector<float> x;
   Error error;
   const auto rows = all_rows(8);
-  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, &p, &x, &error));
+  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, {}, &p, &x, &error));
   REQUIRE(p.steps.size() == 1);
   CHECK(p.steps[0].kind == format::StepKind::ordinal);
   CHECK(p.steps[0].b[0] == doctest::Approx(3.75));
@@ -222,7 +222,7 @@ TEST_CASE("pipeline: target encoding fits on every row and encodes the training 
   CHECK_FALSE(same_bits(device, x));
 
   // A multiclass target cannot be target-encoded in one column.
-  CHECK_FALSE(fit_pipeline(raw, rows, {0, 1, 2, 0, 1, 2, 0, 1}, 3, o, &p, &x, &error));
+  CHECK_FALSE(fit_pipeline(raw, rows, {0, 1, 2, 0, 1, 2, 0, 1}, 3, o, {}, &p, &x, &error));
   CHECK(error.message.find("3 classes") != std::string::npos);
 }
 
@@ -242,7 +242,7 @@ TEST_CASE("pipeline: sparse rows and columns") {
   std::vector<float> x;
   Error error;
   const auto rows = all_rows(4);
-  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, &p, &x, &error));
+  REQUIRE(fit_pipeline(raw, rows, targets(t, rows), 0, o, {}, &p, &x, &error));
   REQUIRE(p.steps.size() == 1);
   CHECK(p.steps[0].kind == format::StepKind::select);
   CHECK(p.steps[0].u == std::vector<std::uint32_t>{1, 2});

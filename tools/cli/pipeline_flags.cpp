@@ -233,6 +233,103 @@ bool scale_flag(const std::string& text, host::PipelineOptions* o, std::string* 
   return true;
 }
 
+bool select_flag(const std::string& text, host::PipelineOptions* po, std::string* error) {
+  using host::SelectMethod;
+  std::string name;
+  std::vector<std::string> pairs;
+  split_spec(text, &name, &pairs);
+  host::SelectionOptions& o = po->select;
+  o = host::SelectionOptions{};
+  const SelectMethod methods[] = {
+      SelectMethod::variance,     SelectMethod::correlation, SelectMethod::chi2,   SelectMethod::anova,
+      SelectMethod::f_regression, SelectMethod::mutual_info, SelectMethod::fisher, SelectMethod::rfe,
+      SelectMethod::rfecv,        SelectMethod::l1,          SelectMethod::model,  SelectMethod::none};
+  std::vector<std::string> names;
+  for (SelectMethod m : methods) {
+    names.push_back(host::select_method_name(m));
+    if (name == names.back()) o.method = m;
+  }
+  if (o.method == SelectMethod::none && name != "none") return unknown_name("select", name, names, error);
+  const ParamSpec k = {"k", "a whole number >= 1", [&o](const std::string& v) {
+                         o.scores.mode = SelectMode::k_best;
+                         return parse_count(v, &o.scores.k);
+                       }};
+  const ParamSpec percentile = {"percentile", "a number in (0, 100]", [&o](const std::string& v) {
+                                  double x = 0.0;
+                                  if (!parse_double(v, &x) || !(x > 0.0) || x > 100.0) return false;
+                                  o.scores.mode = SelectMode::percentile;
+                                  o.scores.percentile = x;
+                                  return true;
+                                }};
+  const ParamSpec threshold = {"threshold", "a number", [&o](const std::string& v) {
+                                 o.scores.mode = SelectMode::at_least;
+                                 o.threshold_given = true;
+                                 return parse_double(v, &o.scores.threshold);
+                               }};
+  std::vector<ParamSpec> specs;
+  switch (o.method) {
+    case SelectMethod::none:
+      break;
+    case SelectMethod::variance:
+      specs = {threshold};
+      break;
+    case SelectMethod::correlation:
+      specs = {{"threshold", "a number in [0, 1]", [&o](const std::string& v) {
+                  o.threshold_given = true;
+                  return parse_double(v, &o.scores.threshold) && o.scores.threshold >= 0.0 &&
+                         o.scores.threshold <= 1.0;
+                }}};
+      break;
+    case SelectMethod::chi2:
+    case SelectMethod::anova:
+    case SelectMethod::f_regression:
+    case SelectMethod::mutual_info:
+    case SelectMethod::fisher:
+      specs = {k, percentile, threshold};
+      break;
+    case SelectMethod::rfe:
+      o.scores.k = 0;  // half the columns, as scikit-learn
+      specs = {k, count("step", &o.step)};
+      break;
+    case SelectMethod::rfecv:
+      specs = {count("step", &o.step), count("folds", &o.folds, 2, 100),
+               count("min_features", &o.min_features)};
+      break;
+    case SelectMethod::l1:
+      o.scores.k = 0;  // no cap unless asked
+      specs = {positive_number("alpha", &o.alpha), threshold, k};
+      break;
+    case SelectMethod::model:
+      o.scores.k = 0;
+      specs = {{"threshold", "mean or a number",
+                [&o](const std::string& v) {
+                  if (v == "mean") {
+                    o.threshold_given = false;
+                    return true;
+                  }
+                  o.threshold_given = true;
+                  return parse_double(v, &o.scores.threshold);
+                }},
+               k};
+      break;
+  }
+  if (!apply_spec("select", name, pairs, specs, error)) return false;
+  return true;
+}
+
+bool project_flag(const std::string& text, host::PipelineOptions* o, std::string* error) {
+  std::string name;
+  std::vector<std::string> pairs;
+  split_spec(text, &name, &pairs);
+  if (name == "none") {
+    o->lda = false;
+    return apply_spec("project", name, pairs, {}, error);
+  }
+  if (name != "lda") return unknown_name("project", name, {"lda", "none"}, error);
+  o->lda = true;
+  return apply_spec("project", name, pairs, {count("components", &o->lda_components)}, error);
+}
+
 }  // namespace
 
 void add_pipeline_options(CommandSpec* spec) {
@@ -244,6 +341,9 @@ void add_pipeline_options(CommandSpec* spec) {
   spec->options.push_back(
       {"discretize", "STRATEGY", "uniform, quantile or kmeans [:bins=5,output=ordinal|onehot]"});
   spec->options.push_back({"scale", "SCALER", "standard, minmax, robust, maxabs or none"});
+  spec->options.push_back(
+      {"select", "METHOD", "keep the best columns: chi2:k=10, anova, rfe:k=8, l1:alpha=0.01, ..."});
+  spec->options.push_back({"project", "lda", "project onto linear discriminant directions [:components=N]"});
 }
 
 std::string pipeline_help() {
@@ -263,7 +363,21 @@ std::string pipeline_help() {
          "                  (KBinsDiscretizer) for the numeric columns\n"
          "--scale S         standard | minmax[:min=0,max=1] | robust[:q_low=25,q_high=75] |\n"
          "                  maxabs | none, for numeric columns (not one-hot columns)\n"
-         "The order is fixed: drop columns, impute, encode, discretize, scale.\n"
+         "--select M        keep the best columns (sklearn.feature_selection); filters score\n"
+         "                  each column: chi2 (classes, non-negative values), anova\n"
+         "                  (f_classif), f_regression, mutual_info, fisher, with k=N (best\n"
+         "                  N, default 10), percentile=P or threshold=T; variance[:threshold=0]\n"
+         "                  (VarianceThreshold); correlation[:threshold=0.9] (drop the later\n"
+         "                  column of each pair with |r| above it); rfe[:k=N,step=1] (RFE with\n"
+         "                  the model being trained; k defaults to half);\n"
+         "                  rfecv[:folds=5,step=1,min_features=1] (RFECV: accuracy or R^2 on\n"
+         "                  unshuffled (stratified) folds); l1[:alpha=0.01,threshold=1e-5,k=N]\n"
+         "                  (SelectFromModel(Lasso), or L1 logistic with C = 1/(alpha rows));\n"
+         "                  model[:threshold=mean|T,k=N] (the trained model's importances)\n"
+         "--project lda[:components=N]  linear discriminant directions (classes; N\n"
+         "                  defaults to min(classes - 1, columns))\n"
+         "The order is fixed: drop columns, impute, encode, discretize, scale, select,\n"
+         "project.\n"
          "linear/logistic default to --impute median --encode onehot --scale standard;\n"
          "trees default to none of them (they read raw columns).";
 }
@@ -274,6 +388,8 @@ bool pipeline_from_args(const ParsedArgs& args, bool linear, host::PipelineOptio
   if (args.has("encode") && !encode_flag(args.get("encode"), linear, o, error)) return false;
   if (args.has("discretize") && !discretize_flag(args.get("discretize"), o, error)) return false;
   if (args.has("scale") && !scale_flag(args.get("scale"), o, error)) return false;
+  if (args.has("select") && !select_flag(args.get("select"), o, error)) return false;
+  if (args.has("project") && !project_flag(args.get("project"), o, error)) return false;
   return true;
 }
 

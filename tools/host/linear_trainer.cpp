@@ -95,7 +95,13 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
   const std::uint32_t n_classes = logistic ? static_cast<std::uint32_t>(target.labels.size()) : 0u;
   FittedPipeline pipeline;
   std::vector<float> x;
-  if (!fit_pipeline(raw, rows, y, n_classes, options.pipeline, &pipeline, &x, error)) return false;
+  // The model itself, for the selections that refit it (rfe, rfecv, model).
+  const SelectionModel model = [&](const SelectionData& train, const SelectionData* test,
+                                   std::vector<double>* importance, double* score, Error* e) {
+    return fit_linear_importance(train, test, n_classes, options.linear, options.logistic, importance, score,
+                                 e);
+  };
+  if (!fit_pipeline(raw, rows, y, n_classes, options.pipeline, model, &pipeline, &x, error)) return false;
   const std::size_t w = pipeline.width(), m = rows.size();
   for (std::size_t j = 0; j < w; ++j) {
     if (pipeline.out_categories[j] > 0) {

@@ -1,9 +1,11 @@
 #include "host/pipeline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "ember/arena.h"
+#include "ember/lda.h"
 #include "ember/model.h"
 #include "ember/predict.h"
 #include "host/heap_upstream.h"
@@ -491,6 +493,94 @@ bool scale(const ScalerOptions& o, State* st, FittedPipeline* out, Error* error)
   return add_step(std::move(step), st, out, error);
 }
 
+bool select(const SelectionOptions& o, const std::vector<float>& y, std::uint32_t n_classes,
+            const SelectionModel& model, State* st, FittedPipeline* out, Error* error) {
+  SelectionData data;
+  data.x = st->x.data();
+  data.rows = st->rows;
+  data.cols = st->width();
+  data.categories = st->cats;
+  data.y = y.data();
+  std::vector<std::uint32_t> keep;
+  PipelineStep step;
+  if (!select_columns(o, data, n_classes, st->names, model, &keep, &step.description, error)) return false;
+  step.kind = f::StepKind::select;
+  step.n_in = static_cast<std::uint32_t>(st->width());
+  step.n_out = static_cast<std::uint32_t>(keep.size());
+  step.u = keep;
+  if (!add_step(std::move(step), st, out, error)) return false;
+  State next;
+  for (std::uint32_t j : keep) {
+    next.cats.push_back(st->cats[j]);
+    next.role.push_back(st->role[j]);
+    next.names.push_back(st->names[j]);
+    next.labels.push_back(st->labels[j]);
+  }
+  st->cats.swap(next.cats);
+  st->role.swap(next.role);
+  st->names.swap(next.names);
+  st->labels.swap(next.labels);
+  return true;
+}
+
+bool lda(std::uint32_t components, const std::vector<float>& y, std::uint32_t n_classes, State* st,
+         FittedPipeline* out, Error* error) {
+  const std::size_t d = st->width();
+  if (n_classes < 2) {
+    *error = Error{"", 0, 0, "--project lda needs classes; this target is numeric"};
+    return false;
+  }
+  if (has_categories(*st)) {
+    *error = Error{"", 0, 0, "--project lda reads numbers: encode the categories (--encode onehot)"};
+    return false;
+  }
+  const std::size_t limit = std::min<std::size_t>(n_classes - 1, d);
+  if (components == 0) components = static_cast<std::uint32_t>(limit);
+  if (components > limit) {
+    *error = Error{"", 0, 0,
+                   "--project lda:components=" + std::to_string(components) +
+                       " is more than min(classes - 1, " + "columns) = " + std::to_string(limit)};
+    return false;
+  }
+  PipelineStep step;
+  step.kind = f::StepKind::project;
+  step.n_in = static_cast<std::uint32_t>(d);
+  step.n_out = components;
+  step.a.assign(std::size_t{components} * d, 0.0f);
+  step.b.assign(components, 0.0f);
+  Arena scratch(nullptr, 0, heap_upstream());
+  const Status s =
+      fit_lda(st->view(), span_of(y), n_classes, components, scratch,
+              Span<float>(step.a.data(), step.a.size()), Span<float>(step.b.data(), step.b.size()));
+  if (s == Status::bad_value) {
+    for (std::size_t i = 0; i < st->x.size(); ++i) {
+      if (std::isnan(st->x[i])) {
+        *error = Error{"", 0, 0,
+                       "--project lda needs every value, but '" + st->names[i % d] +
+                           "' is missing in a training "
+                           "row; add --impute"};
+        return false;
+      }
+    }
+  }
+  if (s != Status::ok) {
+    *error = fitter_error(
+        "the LDA projection (too few rows, or the classes are not separable in that many "
+        "directions)",
+        s);
+    return false;
+  }
+  step.description = "project onto " + std::to_string(components) + " linear discriminant directions of " +
+                     std::to_string(d) + " columns";
+  if (!add_step(std::move(step), st, out, error)) return false;
+  st->cats.assign(components, 0);
+  st->role.assign(components, Role::number);
+  st->names.clear();
+  for (std::uint32_t c = 0; c < components; ++c) st->names.push_back("lda" + std::to_string(c));
+  st->labels.assign(components, {});
+  return true;
+}
+
 }  // namespace
 
 RawFeatures raw_features(const Table& table) {
@@ -541,8 +631,8 @@ std::vector<std::string> FittedPipeline::descriptions() const {
 }
 
 bool fit_pipeline(const RawFeatures& raw, const std::vector<std::size_t>& rows, const std::vector<float>& y,
-                  std::uint32_t n_classes, const PipelineOptions& options, FittedPipeline* out,
-                  std::vector<float>* x_fit, Error* error) {
+                  std::uint32_t n_classes, const PipelineOptions& options, const SelectionModel& model,
+                  FittedPipeline* out, std::vector<float>* x_fit, Error* error) {
   *out = FittedPipeline{};
   out->in_categories = raw.n_categories;
   State st;
@@ -586,6 +676,9 @@ bool fit_pipeline(const RawFeatures& raw, const std::vector<std::size_t>& rows, 
   }
   if (ok && options.discretize) ok = discretize(options, &st, out, error);
   if (ok && options.scale) ok = scale(options.scaler, &st, out, error);
+  if (ok && options.select.method != SelectMethod::none)
+    ok = select(options.select, y, n_classes, model, &st, out, error);
+  if (ok && options.lda) ok = lda(options.lda_components, y, n_classes, &st, out, error);
   if (!ok) return false;
   out->out_categories = st.cats;
   out->out_names = st.names;

@@ -16,6 +16,7 @@
 #include "ember/model_format.h"
 #include "ember/model_writer.h"
 #include "ember/scaler.h"
+#include "host/column_selection.h"
 #include "host/error.h"
 #include "host/table.h"
 
@@ -60,11 +61,15 @@ struct PipelineOptions {
   bool discretize_one_hot = false;  // bins as one-hot columns rather than bin numbers
   bool scale = false;
   ScalerOptions scaler;
-  std::uint64_t seed = 0;  // target encoding's folds
+  SelectionOptions select;           // method none: no selection
+  bool lda = false;                  // project onto linear discriminant directions (classes only)
+  std::uint32_t lda_components = 0;  // 0: min(classes - 1, columns), scikit-learn's default
+  std::uint64_t seed = 0;            // target encoding's folds
 
   // Whether any step is asked for (else the model reads the raw columns).
   bool requested() const {
-    return drop_column_missing < 1.0 || impute || encoding != Encoding::native || discretize || scale;
+    return drop_column_missing < 1.0 || impute || encoding != Encoding::native || discretize || scale ||
+           select.method != SelectMethod::none || lda;
   }
 };
 
@@ -98,12 +103,14 @@ std::vector<std::size_t> sparse_rows(const RawFeatures& raw, double threshold);
 // targets: a number, or a class code with n_classes > 0) and writes the
 // transformed rows to *x_fit (rows.size() x out->width()). Target encoding
 // encodes these rows out of fold, so x_fit is what the model is fitted on,
-// not what apply_pipeline gives for the same rows. Errors name the option
-// and the column: target encoding of a multiclass target, a fitter's
-// refusal.
+// not what apply_pipeline gives for the same rows. `model` is the model
+// being trained, for the selections that fit it (rfe, rfecv, model); it
+// may be empty otherwise. The order: drop columns, impute, encode,
+// discretize, scale, select, LDA. Errors name the option and the column:
+// target encoding of a multiclass target, a fitter's refusal.
 bool fit_pipeline(const RawFeatures& raw, const std::vector<std::size_t>& rows, const std::vector<float>& y,
-                  std::uint32_t n_classes, const PipelineOptions& options, FittedPipeline* out,
-                  std::vector<float>* x_fit, Error* error);
+                  std::uint32_t n_classes, const PipelineOptions& options, const SelectionModel& model,
+                  FittedPipeline* out, std::vector<float>* x_fit, Error* error);
 
 // Runs the fitted steps over n raw rows (n x in_categories.size()) in the
 // runtime, as the device will: *out is n x p.width().

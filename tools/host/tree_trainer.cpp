@@ -7,7 +7,9 @@
 #include <mutex>
 
 #include "ember/arena.h"
+#include "ember/model.h"
 #include "ember/model_writer.h"
+#include "ember/predict.h"
 #include "ember/rng.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
@@ -481,6 +483,65 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
                      base, out, error);
 }
 
+// The model being trained as a selection model: fitted on the selection's
+// columns, its gain shares are the importances; with test rows, its
+// accuracy or R^2 on them.
+bool tree_importance(const TreeTrainOptions& options, bool classification, std::uint32_t n_classes,
+                     const SelectionData& train, const SelectionData* test, std::vector<double>* importance,
+                     double* score, Error* error) {
+  Prepared q;
+  q.classification = classification;
+  q.n_classes = n_classes;
+  q.n = train.rows;
+  q.d = train.cols;
+  q.raw.assign(train.x, train.x + train.rows * train.cols);
+  q.y.assign(train.y, train.y + train.rows);
+  if (options.balanced_class_weight) q.weight = balanced_weights(q.y, q.n_classes);
+  q.n_categories = train.categories;
+  q.raw_categories = train.categories;
+  q.meta.feature_names.resize(q.d);
+  q.meta.categories.resize(q.d);
+  q.meta.classes.resize(n_classes);
+  Holdout none;
+  for (std::size_t i = 0; i < q.n; ++i) none.train_rows.push_back(i);
+  std::vector<double> gain(q.d, 0.0);
+  std::vector<std::uint32_t> splits(q.d, 0);
+  TrainedTrees fitted;
+  std::unique_ptr<ThreadPool> pool;
+  if (options.n_jobs != 1) pool = std::make_unique<ThreadPool>(options.n_jobs);
+  TreeTrainOptions inner = options;
+  inner.oob_score = false;
+  const bool ok = options.kind == TreeKind::gbdt
+                      ? train_gbdt(inner, q, none, pool.get(), &gain, &splits, &fitted, error)
+                      : train_forest(inner, q, pool.get(), &gain, &splits, &fitted, error);
+  if (!ok) return false;
+  importance->assign(q.meta.importance_gain.begin(), q.meta.importance_gain.end());
+  if (test == nullptr) return true;
+  Model m;
+  Status s = load_model(fitted.storage.data(), fitted.size, &m);
+  std::vector<unsigned char> scratch(s == Status::ok ? scratch_bytes(m) : 0);
+  double hits = 0.0, sse = 0.0, sst = 0.0, mean = 0.0;
+  for (std::size_t i = 0; i < test->rows; ++i) mean += static_cast<double>(test->y[i]);
+  mean /= static_cast<double>(test->rows);
+  for (std::size_t i = 0; i < test->rows && s == Status::ok; ++i) {
+    float out = 0.0f;
+    s = predict(m, Span<const float>(test->x + i * test->cols, test->cols),
+                Span<unsigned char>(scratch.data(), scratch.size()),
+                classification ? Output::label : Output::raw, Span<float>(&out, 1));
+    const double y = test->y[i];
+    hits += out == test->y[i] ? 1.0 : 0.0;
+    sse += (y - out) * (y - out);
+    sst += (y - mean) * (y - mean);
+  }
+  if (s != Status::ok) {
+    *error =
+        Error{"", 0, 0, std::string("internal: the selection model does not predict: ") + status_name(s)};
+    return false;
+  }
+  *score = classification ? hits / static_cast<double>(test->rows) : (sst > 0.0 ? 1.0 - sse / sst : 0.0);
+  return true;
+}
+
 }  // namespace
 
 bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error) {
@@ -577,7 +638,11 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
     view.labels = p.meta.categories;
     PipelineOptions po = options.pipeline;
     po.seed = options.seed;
-    if (!fit_pipeline(view, holdout.train_rows, y_fit, p.n_classes, po, &p.pipeline, &x_fit, error))
+    const SelectionModel model = [&](const SelectionData& train, const SelectionData* test,
+                                     std::vector<double>* importance, double* score, Error* e) {
+      return tree_importance(options, p.classification, p.n_classes, train, test, importance, score, e);
+    };
+    if (!fit_pipeline(view, holdout.train_rows, y_fit, p.n_classes, po, model, &p.pipeline, &x_fit, error))
       return false;
     const std::size_t w = p.pipeline.width();
     std::vector<float> held_raw;

@@ -85,3 +85,33 @@ yv = numbers(c["Temp"])
 m = make_pipeline(SimpleImputer(strategy="constant", fill_value=0), MinMaxScaler(), LinearRegression()).fit(x, yv)
 q = m.predict(x)
 print("airquality", m[0].transform(x).shape[1], mean_squared_error(yv, q) ** 0.5, r2_score(yv, q))
+
+# breast_cancer (standardised, LogisticRegression) and diabetes (standardised,
+# LinearRegression): the columns --select keeps.
+from sklearn.feature_selection import RFE, RFECV, SelectKBest, SelectPercentile, chi2, f_classif, f_regression  # noqa: E402
+from sklearn.linear_model import LogisticRegression as LR  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+h, c = load("breast_cancer.csv", "diagnosis")
+feats = [k for k in h if k != "diagnosis"]
+x = np.column_stack([numbers(c[k]) for k in feats])
+labels = sorted(set(c["diagnosis"]))
+y = np.array([labels.index(v) for v in c["diagnosis"]])
+z = StandardScaler().fit_transform(x)
+names = np.array(feats)
+print("bc_anova_p20", " ".join(names[SelectPercentile(f_classif, percentile=20).fit(z, y).get_support()]))
+print("bc_chi2_k5", " ".join(names[SelectKBest(chi2, k=5).fit(MinMaxScaler().fit_transform(x), y).get_support()]))
+print("bc_rfe_k5", " ".join(names[RFE(LR(), n_features_to_select=5).fit(z, y).get_support()]))
+cv = RFECV(LR(), cv=5).fit(z, y)
+print("bc_rfecv", cv.n_features_, " ".join(names[cv.get_support()]))
+
+h, c = load("diabetes.csv", "progression")
+feats = [k for k in h if k != "progression"]
+x = np.column_stack([numbers(c[k]) for k in feats])
+yv = numbers(c["progression"])
+z = StandardScaler().fit_transform(x)
+names = np.array(feats)
+print("diabetes_f_k4", " ".join(names[SelectKBest(f_regression, k=4).fit(z, yv).get_support()]))
+print("diabetes_rfe_k4", " ".join(names[RFE(LinearRegression(), n_features_to_select=4).fit(z, yv).get_support()]))
+cv = RFECV(LinearRegression(), cv=5).fit(z, yv)
+print("diabetes_rfecv", cv.n_features_, " ".join(names[cv.get_support()]))
