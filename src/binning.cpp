@@ -5,6 +5,7 @@
 
 #include "category_code.h"
 #include "ember/rng.h"
+#include "row_index.h"
 
 namespace ember {
 
@@ -126,7 +127,7 @@ Status bin_data(MatrixView<const float> x, Span<const std::uint32_t> n_categorie
   // of them in ascending order (selection sampling, Knuth's Algorithm S).
   Span<std::uint32_t> sample;
   if (options.subsample > 0 && n > options.subsample) {
-    if (((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
+    if (!detail::row_indices_fit_u32(n)) return Status::size_overflow;
     EMBER_TRY(arena.allocate_array(options.subsample, &sample));
     Rng rng(options.seed, kBinningStream);
     std::size_t chosen = 0;

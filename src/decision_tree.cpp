@@ -161,7 +161,7 @@ Status fit_decision_tree(const BinnedData& data, Span<const float> target, std::
       return Status::bad_value;
   }
   const std::size_t n = data.n_rows;
-  if (n > 0 && ((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
+  if (!detail::row_indices_fit_u32(n)) return Status::size_overflow;
   const Arena::Marker start = scratch.mark();
   Status s = Status::ok;
   Span<std::uint32_t> rows;

@@ -677,7 +677,7 @@ Status fit_gbdt(const BinnedData& data, Span<const float> target, std::uint32_t 
       static_cast<unsigned>(o.objective) > static_cast<unsigned>(GbdtObjective::huber)) {
     return Status::bad_value;
   }
-  if (n > 0 && ((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
+  if (!detail::row_indices_fit_u32(n)) return Status::size_overflow;
   EMBER_TRY(check_target(target, sample_weight, n_classes));
   if (validation != nullptr) {
     if (validation->data == nullptr) return Status::invalid_argument;

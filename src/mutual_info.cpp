@@ -12,6 +12,7 @@
 #include "ember/rng.h"
 #include "ember/special_functions.h"
 #include "feature_scores_internal.h"
+#include "row_index.h"
 
 namespace ember {
 
@@ -330,7 +331,7 @@ Status check_mi_input(MatrixView<const float> x, Span<const std::uint8_t> discre
     return Status::shape_mismatch;
   if (options.n_neighbors == 0) return Status::bad_value;
   // Row indices are stored in 32 bits.
-  if (static_cast<std::uint64_t>(x.rows) > UINT32_MAX) return Status::size_overflow;
+  if (!detail::row_indices_fit_u32(x.rows)) return Status::size_overflow;
   return detail::check_features(x, false);
 }
 

@@ -38,6 +38,7 @@
 #include "ember/rng.h"
 #include "ember/span.h"
 #include "ember/status.h"
+#include "row_index.h"
 
 namespace ember::detail {
 
@@ -566,7 +567,7 @@ Status Grower<Policy>::grow(Span<std::uint32_t> rows, Span<Record> records, Aren
                             FittedTree* out, Importance* importance) noexcept {
   const std::size_t n = rows.size();
   if (n == 0 || records.size() != n) return Status::empty_input;
-  if (((n - 1) >> 31) >> 1 != 0) return Status::size_overflow;
+  if (!detail::row_indices_fit_u32(n)) return Status::size_overflow;
   rows_ = rows;
   records_ = records;
   const std::size_t d = data_.n_features;
