@@ -344,6 +344,7 @@ int run_train(const ParsedArgs& args) {
       !pipeline_from_args(args, /*linear=*/true, &options.pipeline, &error_text)) {
     return usage(error_text);
   }
+  options.pipeline.seed = seed;
   const bool needs_ratio =
       (options.kind == host::LinearKind::logistic ? options.logistic.penalty : options.linear.penalty) ==
       Penalty::elasticnet;

@@ -46,7 +46,7 @@ struct SelectionOptions {
   std::uint32_t folds = 5;         // rfecv
   std::uint32_t min_features = 1;  // rfecv
   double alpha = 0.01;             // l1: Lasso's alpha; classes use C = 1 / (alpha * rows)
-  std::uint64_t seed = 0;          // mutual_info's noise
+  std::uint64_t seed = 0;          // mutual_info's noise; the pipeline sets it from its seed
 };
 
 // The name of a method as --select spells it ("chi2", "rfe", ...).

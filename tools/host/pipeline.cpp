@@ -676,8 +676,11 @@ bool fit_pipeline(const RawFeatures& raw, const std::vector<std::size_t>& rows, 
   }
   if (ok && options.discretize) ok = discretize(options, &st, out, error);
   if (ok && options.scale) ok = scale(options.scaler, &st, out, error);
-  if (ok && options.select.method != SelectMethod::none)
-    ok = select(options.select, y, n_classes, model, &st, out, error);
+  if (ok && options.select.method != SelectMethod::none) {
+    SelectionOptions select_options = options.select;
+    select_options.seed = options.seed;
+    ok = select(select_options, y, n_classes, model, &st, out, error);
+  }
   if (ok && options.lda) ok = lda(options.lda_components, y, n_classes, &st, out, error);
   if (!ok) return false;
   out->out_categories = st.cats;

@@ -64,7 +64,7 @@ struct PipelineOptions {
   SelectionOptions select;           // method none: no selection
   bool lda = false;                  // project onto linear discriminant directions (classes only)
   std::uint32_t lda_components = 0;  // 0: min(classes - 1, columns), scikit-learn's default
-  std::uint64_t seed = 0;            // target encoding's folds
+  std::uint64_t seed = 0;            // target encoding's folds, mutual_info's noise (--seed)
 
   // Whether any step is asked for (else the model reads the raw columns).
   bool requested() const {
