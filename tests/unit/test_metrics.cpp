@@ -3,6 +3,7 @@
 // once by tests/data/reference/metrics.py, whose arrays are the ones below.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -82,6 +83,89 @@ constexpr double kR2 = 0.9620287310176824;
 constexpr double kR2Weighted = 0.9477999292465245;
 constexpr double kR2ConstantPerfect = 1.0;
 constexpr double kR2ConstantImperfect = 0.0;
+constexpr double kBinBalancedAccuracy = 0.48484848484848486;
+constexpr double kBinMcc = -0.0316069770620507;
+constexpr double kBinPrecisionBinary = 0.5384615384615384;
+constexpr double kBinRecallBinary = 0.6363636363636364;
+constexpr double kBinF1Binary = 0.5833333333333334;
+constexpr double kBinPrecisionMacro = 0.48351648351648346;
+constexpr double kBinRecallMacro = 0.48484848484848486;
+constexpr double kBinF1Macro = 0.4791666666666667;
+constexpr double kBinPrecisionMicro = 0.5;
+constexpr double kBinRecallMicro = 0.5;
+constexpr double kBinF1Micro = 0.5;
+constexpr double kBinPrecisionWeighted = 0.48901098901098894;
+constexpr double kBinRecallWeighted = 0.5;
+constexpr double kBinF1Weighted = 0.48958333333333337;
+constexpr double kBinWBalancedAccuracy = 0.4964959568733153;
+constexpr double kBinWMcc = -0.007806399968236359;
+constexpr double kBinWPrecisionBinary = 0.6;
+constexpr double kBinWRecallBinary = 0.7358490566037735;
+constexpr double kBinWF1Binary = 0.6610169491525424;
+constexpr double kBinWPrecisionMacro = 0.4956521739130435;
+constexpr double kBinWRecallMacro = 0.4964959568733153;
+constexpr double kBinWF1Macro = 0.4856808883693746;
+constexpr double kBinWPrecisionMicro = 0.5454545454545454;
+constexpr double kBinWRecallMicro = 0.5454545454545454;
+constexpr double kBinWF1Micro = 0.5454545454545454;
+constexpr double kBinWPrecisionWeighted = 0.51699604743083;
+constexpr double kBinWRecallWeighted = 0.5454545454545454;
+constexpr double kBinWF1Weighted = 0.5215450826204772;
+constexpr double kMcBalancedAccuracy = 0.26111111111111107;
+constexpr double kMcMcc = -0.1310625371960344;
+constexpr double kMcPrecisionMacro = 0.273015873015873;
+constexpr double kMcRecallMacro = 0.26111111111111107;
+constexpr double kMcF1Macro = 0.2644688644688645;
+constexpr double kMcPrecisionMicro = 0.26666666666666666;
+constexpr double kMcRecallMicro = 0.26666666666666666;
+constexpr double kMcF1Micro = 0.26666666666666666;
+constexpr double kMcPrecisionWeighted = 0.2698412698412698;
+constexpr double kMcRecallWeighted = 0.26666666666666666;
+constexpr double kMcF1Weighted = 0.26593406593406593;
+constexpr double kMcWBalancedAccuracy = 0.1328042328042328;
+constexpr double kMcWMcc = -0.3282620701056314;
+constexpr double kMcWPrecisionMacro = 0.1615013006317354;
+constexpr double kMcWRecallMacro = 0.1328042328042328;
+constexpr double kMcWF1Macro = 0.1430452549039597;
+constexpr double kMcWPrecisionMicro = 0.13636363636363635;
+constexpr double kMcWRecallMicro = 0.13636363636363635;
+constexpr double kMcWF1Micro = 0.13636363636363635;
+constexpr double kMcWPrecisionWeighted = 0.16166345731563123;
+constexpr double kMcWRecallWeighted = 0.13636363636363635;
+constexpr double kMcWF1Weighted = 0.14528185749227115;
+constexpr double kAbsBalancedAccuracy = 0.25980392156862747;
+constexpr double kAbsMcc = 0.059419557236509914;
+constexpr double kAbsPrecisionMacro = 0.21217105263157893;
+constexpr double kAbsRecallMacro = 0.1948529411764706;
+constexpr double kAbsF1Macro = 0.2;
+constexpr double kAbsPrecisionMicro = 0.2727272727272727;
+constexpr double kAbsRecallMicro = 0.2727272727272727;
+constexpr double kAbsF1Micro = 0.2727272727272727;
+constexpr double kAbsPrecisionWeighted = 0.3100478468899522;
+constexpr double kAbsRecallWeighted = 0.2727272727272727;
+constexpr double kAbsF1Weighted = 0.28545454545454546;
+constexpr double kAp = 0.5135198135198135;
+constexpr double kApWeighted = 0.5389989147195121;
+constexpr double kBrier = 0.3181178991188766;
+constexpr double kBrierWeighted = 0.3241596697406229;
+constexpr double kMcBrier = 0.877546668763161;
+constexpr double kMcBrierWeighted = 0.9736212155367392;
+constexpr double kMse = 0.25349998855591027;
+constexpr double kMseWeighted = 0.17431371651443942;
+constexpr double kMedianAe = 0.5;
+constexpr double kMedianAeOdd = 0.5;
+constexpr double kMedianAeWeighted = 0.5;
+constexpr double kMape = 0.24971351761260877;
+constexpr double kMapeWeighted = 0.35154310952624906;
+constexpr double kExplainedVariance = 0.9638411668951107;
+constexpr double kExplainedVarianceWeighted = 0.9483076647467032;
+
+// MC_PRED = the argmax of each row of MC_P (printed by the script).
+const std::int32_t kMcPred[] = {2, 0, 1, 2, 0, 1, 2, 0, 0, 0, 1, 0, 2, 2, 0};
+// Class 3 predicted, never true; class 2 true, never predicted.
+const std::int32_t kAbsY[] = {0, 0, 1, 1, 1, 2, 2, 0, 1, 0};
+const std::int32_t kAbsPred[] = {0, 3, 1, 0, 1, 1, 0, 0, 3, 0};
+const float kAbsW[] = {1.0f, 2.0f, 0.5f, 1.5f, 1.0f, 2.5f, 1.0f, 0.25f, 3.0f, 1.0f};
 
 // An arena over a static buffer that is large enough for every case here.
 struct TestArena {
@@ -349,6 +433,293 @@ TEST_CASE("rmse, mae, r2") {
   }
 }
 
+namespace {
+
+// The expected label metrics of one fixture: balanced accuracy, MCC, and
+// precision / recall / F1 per average (binary first; NaN where not given).
+struct LabelExpect {
+  double balanced, mcc;
+  double precision[4], recall[4], f1[4];
+};
+constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+
+// Confusion matrix of K classes from the samples, then every derived metric.
+template <std::size_t K>
+void check_labels(Span<const std::int32_t> y, Span<const std::int32_t> pred, Span<const float> w,
+                  const LabelExpect& e) {
+  double cells[K * K];
+  const MatrixView<double> c{cells, K, K, K};
+  REQUIRE(confusion_matrix(y, pred, w, c) == Status::ok);
+  double out = -1.0;
+  REQUIRE(balanced_accuracy(c, &out) == Status::ok);
+  CHECK_CLOSE(out, e.balanced);
+  REQUIRE(matthews_corrcoef(c, &out) == Status::ok);
+  CHECK_CLOSE(out, e.mcc);
+  const Average averages[] = {Average::binary, Average::macro, Average::micro, Average::weighted};
+  for (int a = 0; a < 4; ++a) {
+    CAPTURE(a);
+    PrecisionRecallF1 r;
+    if (e.precision[a] != e.precision[a]) {
+      if (averages[a] == Average::binary) CHECK(precision_recall_f1(c, averages[a], &r) == Status::bad_value);
+      continue;
+    }
+    REQUIRE(precision_recall_f1(c, averages[a], &r) == Status::ok);
+    CHECK_CLOSE(r.precision, e.precision[a]);
+    CHECK_CLOSE(r.recall, e.recall[a]);
+    CHECK_CLOSE(r.f1, e.f1[a]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("confusion matrix by hand") {
+  // True rows, predicted columns; weights add up per cell.
+  const std::int32_t t[] = {0, 1, 2, 1, 0};
+  const std::int32_t p[] = {0, 2, 2, 1, 1};
+  const float w[] = {1, 2, 3, 4, 0.5f};
+  double cells[9];
+  const MatrixView<double> c{cells, 3, 3, 3};
+  REQUIRE(confusion_matrix(s(t), s(p), s(w), c) == Status::ok);
+  const double want[9] = {1, 0.5, 0, 0, 4, 2, 0, 0, 3};
+  for (int i = 0; i < 9; ++i) CHECK(cells[i] == want[i]);
+  // Per class (tp, predicted, true): 0 (1, 1, 1.5), 1 (4, 4.5, 6), 2 (3, 5, 3).
+  // Recalls 2/3, 2/3, 1 -> balanced accuracy 7/9.
+  double out = -1.0;
+  REQUIRE(balanced_accuracy(c, &out) == Status::ok);
+  CHECK_CLOSE(out, 7.0 / 9.0);
+  // Micro: every measure is the accuracy, 8 / 10.5.
+  PrecisionRecallF1 r;
+  REQUIRE(precision_recall_f1(c, Average::micro, &r) == Status::ok);
+  CHECK_CLOSE(r.precision, 8.0 / 10.5);
+  CHECK_CLOSE(r.recall, 8.0 / 10.5);
+  CHECK_CLOSE(r.f1, 8.0 / 10.5);
+  // Macro precision (1 + 4/4.5 + 3/5) / 3.
+  REQUIRE(precision_recall_f1(c, Average::macro, &r) == Status::ok);
+  CHECK_CLOSE(r.precision, (1.0 + 4.0 / 4.5 + 0.6) / 3.0);
+  // MCC: c = 8, s = 10.5, t = (1.5, 6, 3), p = (1, 4.5, 5):
+  // (8 * 10.5 - (1.5 + 27 + 15)) / sqrt((110.25 - 47.25) (110.25 - 46.25)).
+  REQUIRE(matthews_corrcoef(c, &out) == Status::ok);
+  CHECK_CLOSE(out, (84.0 - 43.5) / std::sqrt(63.0 * 64.0));
+}
+
+TEST_CASE("label metrics against scikit-learn") {
+  SUBCASE("binary") {
+    check_labels<2>(s(kBinY), s(kBinPred), kNoWeights,
+                    {kBinBalancedAccuracy,
+                     kBinMcc,
+                     {kBinPrecisionBinary, kBinPrecisionMacro, kBinPrecisionMicro, kBinPrecisionWeighted},
+                     {kBinRecallBinary, kBinRecallMacro, kBinRecallMicro, kBinRecallWeighted},
+                     {kBinF1Binary, kBinF1Macro, kBinF1Micro, kBinF1Weighted}});
+    check_labels<2>(s(kBinY), s(kBinPred), s(kBinW),
+                    {kBinWBalancedAccuracy,
+                     kBinWMcc,
+                     {kBinWPrecisionBinary, kBinWPrecisionMacro, kBinWPrecisionMicro, kBinWPrecisionWeighted},
+                     {kBinWRecallBinary, kBinWRecallMacro, kBinWRecallMicro, kBinWRecallWeighted},
+                     {kBinWF1Binary, kBinWF1Macro, kBinWF1Micro, kBinWF1Weighted}});
+  }
+  SUBCASE("three classes") {
+    check_labels<3>(s(kMcY), s(kMcPred), kNoWeights,
+                    {kMcBalancedAccuracy,
+                     kMcMcc,
+                     {kNone, kMcPrecisionMacro, kMcPrecisionMicro, kMcPrecisionWeighted},
+                     {kNone, kMcRecallMacro, kMcRecallMicro, kMcRecallWeighted},
+                     {kNone, kMcF1Macro, kMcF1Micro, kMcF1Weighted}});
+    check_labels<3>(s(kMcY), s(kMcPred), s(kMcW),
+                    {kMcWBalancedAccuracy,
+                     kMcWMcc,
+                     {kNone, kMcWPrecisionMacro, kMcWPrecisionMicro, kMcWPrecisionWeighted},
+                     {kNone, kMcWRecallMacro, kMcWRecallMicro, kMcWRecallWeighted},
+                     {kNone, kMcWF1Macro, kMcWF1Micro, kMcWF1Weighted}});
+  }
+  SUBCASE("a class never true, a class never predicted, a class absent from both") {
+    // K = 5: class 4 appears nowhere, so it must not enter the averages.
+    check_labels<5>(s(kAbsY), s(kAbsPred), s(kAbsW),
+                    {kAbsBalancedAccuracy,
+                     kAbsMcc,
+                     {kNone, kAbsPrecisionMacro, kAbsPrecisionMicro, kAbsPrecisionWeighted},
+                     {kNone, kAbsRecallMacro, kAbsRecallMicro, kAbsRecallWeighted},
+                     {kNone, kAbsF1Macro, kAbsF1Micro, kAbsF1Weighted}});
+  }
+  SUBCASE("binary with a single class present") {
+    // Only class 0, always right: precision and recall of class 1 are 0/0
+    // -> 0 (zero_division=0); MCC 0 (a degenerate marginal); balanced 1.
+    const std::int32_t t[] = {0, 0, 0};
+    double cells[4];
+    const MatrixView<double> c{cells, 2, 2, 2};
+    REQUIRE(confusion_matrix(s(t), s(t), kNoWeights, c) == Status::ok);
+    PrecisionRecallF1 r{-1, -1, -1};
+    REQUIRE(precision_recall_f1(c, Average::binary, &r) == Status::ok);
+    CHECK(r.precision == 0.0);
+    CHECK(r.recall == 0.0);
+    CHECK(r.f1 == 0.0);
+    double out = -1.0;
+    REQUIRE(matthews_corrcoef(c, &out) == Status::ok);
+    CHECK(out == 0.0);
+    REQUIRE(balanced_accuracy(c, &out) == Status::ok);
+    CHECK(out == 1.0);
+  }
+}
+
+TEST_CASE("average_precision and brier_score") {
+  TestArena a;
+  double out = -1.0;
+  SUBCASE("by hand") {
+    // Scores 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.7 (neg), 0.1 (pos):
+    // thresholds give (P, R) = (1, 1/3), (1/2, 1/3), (1/2, 2/3), (3/5, 1);
+    // AP = 1/3 * 1 + 1/3 * 1/2 + 1/3 * 3/5 = 0.7.
+    const std::int32_t t[] = {1, 0, 1, 0, 1};
+    const float sc[] = {0.9f, 0.8f, 0.7f, 0.7f, 0.1f};
+    REQUIRE(average_precision(s(t), s(sc), kNoWeights, a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, 0.7);
+    // No positive sample: 0, as scikit-learn (which warns).
+    const std::int32_t none[] = {0, 0, 0, 0, 0};
+    REQUIRE(average_precision(s(none), s(sc), kNoWeights, a.arena, &out) == Status::ok);
+    CHECK(out == 0.0);
+    // Brier, three classes: rows (0.5 0.25 0.25 | y 0) and (0 1 0 | y 2):
+    // (0.25 + 0.0625 + 0.0625 + 0 + 1 + 1) / 2 = 1.1875.
+    const std::int32_t y3[] = {0, 2};
+    const float p3[2][3] = {{0.5f, 0.25f, 0.25f}, {0, 1, 0}};
+    REQUIRE(brier_score(s(y3), view(p3), kNoWeights, &out) == Status::ok);
+    CHECK(out == 1.1875);
+  }
+  SUBCASE("scikit-learn") {
+    REQUIRE(average_precision(s(kBinY), s(kBinScore), kNoWeights, a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, kAp);
+    REQUIRE(average_precision(s(kBinY), s(kBinScore), s(kBinW), a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, kApWeighted);
+    CHECK(a.arena.used() == 0);
+    REQUIRE(brier_score(s(kMcY), view(kMcP), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, kMcBrier);
+    REQUIRE(brier_score(s(kMcY), view(kMcP), s(kMcW), &out) == Status::ok);
+    CHECK_CLOSE(out, kMcBrierWeighted);
+    // Two columns (1 - s, s): half the sum over both columns, which is
+    // scikit-learn 1.2's mean (y - s)^2 up to the float rounding of 1 - s
+    // (about 1e-8 relative here).
+    float p2[20][2];
+    for (int i = 0; i < 20; ++i) {
+      p2[i][0] = 1.0f - kBinScore[i];
+      p2[i][1] = kBinScore[i];
+    }
+    REQUIRE(brier_score(s(kBinY), view(p2), kNoWeights, &out) == Status::ok);
+    CHECK(out == doctest::Approx(kBrier).epsilon(1e-6));
+    REQUIRE(brier_score(s(kBinY), view(p2), s(kBinW), &out) == Status::ok);
+    CHECK(out == doctest::Approx(kBrierWeighted).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("mse, median_absolute_error, mape, explained_variance") {
+  TestArena a;
+  double out = -1.0;
+  SUBCASE("by hand") {
+    // Errors |t - p| = 0, 0, 2, 1: median (0 + 1) / 2 = 0.5 (numpy). With
+    // weights (1, 1, 1, 1) scikit-learn's weighted percentile takes the
+    // first sorted error whose cumulative weight reaches 2: 0 (0, 0, 1, 2).
+    const float t[] = {1, 2, 3, 4};
+    const float p[] = {1, 2, 5, 3};
+    const float ones[] = {1, 1, 1, 1};
+    REQUIRE(median_absolute_error(s(t), s(p), kNoWeights, a.arena, &out) == Status::ok);
+    CHECK(out == 0.5);
+    REQUIRE(median_absolute_error(s(t), s(p), s(ones), a.arena, &out) == Status::ok);
+    CHECK(out == 0.0);
+    // Weights (0, 0, 1, 3): sorted errors (0, 0, 1, 2) carry weights
+    // (0, 0, 3, 1), cumulative (0, 0, 3, 4), which reaches 2 at the error 1.
+    const float w[] = {0, 0, 1, 3};
+    REQUIRE(median_absolute_error(s(t), s(p), s(w), a.arena, &out) == Status::ok);
+    CHECK(out == 1.0);
+    CHECK(a.arena.used() == 0);
+    // MSE 5/4; MAPE (0 + 0 + 2/3 + 1/4) / 4 = 11/48.
+    REQUIRE(mse(s(t), s(p), kNoWeights, &out) == Status::ok);
+    CHECK(out == 1.25);
+    REQUIRE(mean_absolute_percentage_error(s(t), s(p), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, 11.0 / 48.0);
+    // A constant bias costs explained variance nothing (R^2 it does).
+    const float biased[] = {2, 3, 4, 5};
+    REQUIRE(explained_variance(s(t), s(biased), kNoWeights, &out) == Status::ok);
+    CHECK(out == 1.0);
+    // Residuals (0, 0, -2, 1): mean -1/4, variance (1/16 * 2 + 49/16 + 25/16)
+    // / 4 = 19/16; var(y) = 5/4 -> 1 - 19/20 = 0.05.
+    REQUIRE(explained_variance(s(t), s(p), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, 0.05);
+    // y constant, residual not: 0 (force_finite).
+    const float c[] = {2, 2, 2, 2};
+    REQUIRE(explained_variance(s(c), s(p), kNoWeights, &out) == Status::ok);
+    CHECK(out == 0.0);
+    // A true 0: divided by 2^-52, huge but finite.
+    const float zero_t[] = {0};
+    const float zero_p[] = {1};
+    REQUIRE(mean_absolute_percentage_error(s(zero_t), s(zero_p), kNoWeights, &out) == Status::ok);
+    CHECK(out == 4503599627370496.0);
+  }
+  SUBCASE("scikit-learn (a zero weight included)") {
+    REQUIRE(mse(s(kRegTrue), s(kRegPred), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, kMse);
+    REQUIRE(mse(s(kRegTrue), s(kRegPred), s(kRegW), &out) == Status::ok);
+    CHECK_CLOSE(out, kMseWeighted);
+    REQUIRE(median_absolute_error(s(kRegTrue), s(kRegPred), kNoWeights, a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, kMedianAe);
+    REQUIRE(median_absolute_error(Span<const float>(kRegTrue, 9), Span<const float>(kRegPred, 9), kNoWeights,
+                                  a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, kMedianAeOdd);
+    REQUIRE(median_absolute_error(s(kRegTrue), s(kRegPred), s(kRegW), a.arena, &out) == Status::ok);
+    CHECK_CLOSE(out, kMedianAeWeighted);
+    REQUIRE(mean_absolute_percentage_error(s(kRegTrue), s(kRegPred), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, kMape);
+    REQUIRE(mean_absolute_percentage_error(s(kRegTrue), s(kRegPred), s(kRegW), &out) == Status::ok);
+    CHECK_CLOSE(out, kMapeWeighted);
+    REQUIRE(explained_variance(s(kRegTrue), s(kRegPred), kNoWeights, &out) == Status::ok);
+    CHECK_CLOSE(out, kExplainedVariance);
+    REQUIRE(explained_variance(s(kRegTrue), s(kRegPred), s(kRegW), &out) == Status::ok);
+    CHECK_CLOSE(out, kExplainedVarianceWeighted);
+  }
+}
+
+TEST_CASE("errors of the new metrics") {
+  TestArena a;
+  double out = -1.0;
+  const std::int32_t y[] = {0, 1, 2};
+  const std::int32_t bad[] = {0, 1, 3};
+  const float f[] = {1, 2, 3};
+  const float f2[] = {1, 2};
+  const float nan[] = {1, kNaN, 3};
+  double cells[9];
+  const MatrixView<double> c3{cells, 3, 3, 3};
+  CHECK(confusion_matrix(s(y), s(bad), kNoWeights, c3) == Status::bad_index);
+  CHECK(confusion_matrix(s(y), Span<const std::int32_t>(y, 2), kNoWeights, c3) == Status::shape_mismatch);
+  CHECK(confusion_matrix(s(y), s(y), kNoWeights, MatrixView<double>{cells, 3, 2, 2}) ==
+        Status::shape_mismatch);
+  for (double& v : cells) v = 0.0;
+  const MatrixView<const double> zero{cells, 3, 3, 3};
+  PrecisionRecallF1 r;
+  CHECK(balanced_accuracy(zero, &out) == Status::empty_input);
+  CHECK(matthews_corrcoef(zero, &out) == Status::empty_input);
+  CHECK(precision_recall_f1(zero, Average::macro, &r) == Status::empty_input);
+  cells[4] = -1.0;
+  CHECK(balanced_accuracy(zero, &out) == Status::bad_value);
+  cells[4] = kInf;
+  CHECK(matthews_corrcoef(zero, &out) == Status::bad_value);
+  cells[4] = 1.0;
+  CHECK(precision_recall_f1(zero, Average::binary, &r) == Status::bad_value);  // K = 3
+  CHECK(balanced_accuracy(MatrixView<const double>{cells, 3, 2, 2}, &out) == Status::bad_value);
+  const std::int32_t y01[] = {0, 1, 2};
+  CHECK(average_precision(s(y01), s(f), kNoWeights, a.arena, &out) == Status::bad_index);
+  const std::int32_t yb[] = {0, 1, 1};
+  CHECK(average_precision(s(yb), s(nan), kNoWeights, a.arena, &out) == Status::bad_value);
+  CHECK(average_precision(s(yb), s(f2), kNoWeights, a.arena, &out) == Status::shape_mismatch);
+  Arena empty(nullptr, 0);
+  CHECK(average_precision(s(yb), s(f), kNoWeights, empty, &out) == Status::out_of_memory);
+  CHECK(median_absolute_error(s(f), s(f), kNoWeights, empty, &out) == Status::out_of_memory);
+  CHECK(median_absolute_error(s(f), s(nan), kNoWeights, a.arena, &out) == Status::bad_value);
+  const float p1[3][1] = {{1}, {1}, {1}};
+  CHECK(brier_score(s(yb), view(p1), kNoWeights, &out) == Status::bad_value);  // K = 1
+  const float p2[3][2] = {{1, 0}, {0, 1}, {0, 1}};
+  CHECK(brier_score(s(y), view(p2), kNoWeights, &out) == Status::bad_index);
+  CHECK(mse(s(f), s(f2), kNoWeights, &out) == Status::shape_mismatch);
+  CHECK(mean_absolute_percentage_error(s(f), s(nan), kNoWeights, &out) == Status::bad_value);
+  CHECK(explained_variance(Span<const float>(f, 1), Span<const float>(f, 1), kNoWeights, &out) ==
+        Status::empty_input);
+  CHECK(out == -1.0);
+}
+
 TEST_CASE("errors, and *out untouched on error") {
   TestArena a;
   const std::int32_t y2[] = {0, 1};
@@ -489,8 +860,21 @@ TEST_CASE("the metrics make no heap allocation") {
   st[7] = mae(s(kRegTrue), s(kRegPred), s(kRegW), &out[7]);
   st[8] = r2(s(kRegTrue), s(kRegPred), s(kRegW), &out[8]);
   st[9] = roc_auc(s(kBinY), s(kBinScore), kNoWeights, a.arena, &out[9]);
+  double cells[9];
+  const MatrixView<double> c{cells, 3, 3, 3};
+  PrecisionRecallF1 prf;
+  Status more[8];
+  more[0] = confusion_matrix(s(kMcY), s(kMcPred), s(kMcW), c);
+  more[1] = precision_recall_f1(c, Average::weighted, &prf);
+  more[2] = matthews_corrcoef(c, &out[0]);
+  more[3] = balanced_accuracy(c, &out[0]);
+  more[4] = average_precision(s(kBinY), s(kBinScore), s(kBinW), a.arena, &out[0]);
+  more[5] = brier_score(s(kMcY), view(kMcP), s(kMcW), &out[0]);
+  more[6] = median_absolute_error(s(kRegTrue), s(kRegPred), s(kRegW), a.arena, &out[0]);
+  more[7] = explained_variance(s(kRegTrue), s(kRegPred), s(kRegW), &out[0]);
   const std::size_t allocations = guard.allocations();
   CHECK(allocations == 0);
+  for (int i = 0; i < 8; ++i) CHECK(more[i] == Status::ok);
   for (int i = 0; i < 10; ++i) CHECK(st[i] == Status::ok);
   CHECK(out[3] == doctest::Approx(kAucWeighted).epsilon(kTol));
   CHECK(out[5] == doctest::Approx(kOvrWeighted).epsilon(kTol));
