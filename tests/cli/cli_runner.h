@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -56,6 +57,14 @@ inline std::string read_text(const std::string& path) {
 inline void write_text(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
+}
+
+// The number after "key": in a JSON text (the first such key); fails the
+// test case when the key is not there.
+inline double json_number(const std::string& json, const std::string& key) {
+  const std::size_t at = json.find("\"" + key + "\":");
+  REQUIRE_MESSAGE(at != std::string::npos, key << " in " << json);
+  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
 }
 
 }  // namespace ember::test

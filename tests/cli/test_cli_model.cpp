@@ -148,7 +148,8 @@ TEST_CASE("predict --json") {
   CHECK(proba.exit_code == 0);
   CHECK(proba.out.rfind("{\"classes\":[\"no\",\"yes\"],\"probabilities\":[[", 0) == 0);
   std::size_t rows = 0;
-  for (std::size_t at = proba.out.find("],["); at != std::string::npos; at = proba.out.find("],[", at + 1)) ++rows;
+  for (std::size_t at = proba.out.find("],["); at != std::string::npos; at = proba.out.find("],[", at + 1))
+    ++rows;
   CHECK(rows + 1 == 6);
   write_linear_model("linear.ember");
   write_text("temps.csv", "temp,color\n1,blue\n2,red\n-0.5,green\n");

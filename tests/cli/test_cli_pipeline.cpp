@@ -10,19 +10,10 @@
 
 using ember::test::contains;
 using ember::test::data;
+using ember::test::json_number;
 using ember::test::read_text;
 using ember::test::run_ember;
 using ember::test::write_text;
-
-namespace {
-
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  REQUIRE_MESSAGE(at != std::string::npos, key << " in " << json);
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
-}  // namespace
 
 TEST_CASE("pipeline flags build what scikit-learn builds (penguins, diabetes, airquality)") {
   // SimpleImputer(mean) + RobustScaler on the numbers, SimpleImputer

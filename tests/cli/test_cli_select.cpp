@@ -16,6 +16,7 @@
 
 using ember::test::contains;
 using ember::test::data;
+using ember::test::json_number;
 using ember::test::run_ember;
 using ember::test::write_text;
 
@@ -38,12 +39,6 @@ std::string model_inputs(const std::string& model) {
     names += r.out.substr(at, close - at);
   }
   return names;
-}
-
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  REQUIRE_MESSAGE(at != std::string::npos, key << " in " << json);
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
 }
 
 // Trains and returns the kept columns ("" if training failed).

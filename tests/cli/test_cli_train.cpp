@@ -11,19 +11,9 @@
 
 using ember::test::contains;
 using ember::test::data;
+using ember::test::json_number;
 using ember::test::read_text;
 using ember::test::run_ember;
-
-namespace {
-
-// The number after "key": in a JSON text.
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  REQUIRE_MESSAGE(at != std::string::npos, key << " in " << json);
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
-}  // namespace
 
 TEST_CASE("train and eval a multinomial logistic regression (iris)") {
   const auto t = run_ember(
@@ -67,9 +57,9 @@ TEST_CASE("train and eval a binary logistic regression (breast cancer) and a las
   const auto r = run_ember("eval diabetes.ember " + data("diabetes.csv"));
   REQUIRE(r.exit_code == 0);
   // scikit-learn: rmse 53.631730281965915, mae 43.47232163207802, r2 0.5149378878270983
-  CHECK(contains(r.out, "  rmse           53.6317"));
-  CHECK(contains(r.out, "  mae            43.4723"));
-  CHECK(contains(r.out, "  r2             0.51493"));
+  CHECK(contains(r.out, "  rmse                53.6317"));
+  CHECK(contains(r.out, "  mae                 43.4723"));
+  CHECK(contains(r.out, "  r2                  0.51493"));
 }
 
 TEST_CASE("raw rows with missing values and categories go through the stored pipeline (penguins)") {
@@ -125,7 +115,8 @@ TEST_CASE("train refuses the wrong model for the target, bad parameters and miss
   CHECK(run_ember("train " + data("iris.csv") + " --target species --model logistic").exit_code == 2);
   const auto model = run_ember("train " + data("iris.csv") + " --target species --model boosted -o x.ember");
   CHECK(model.exit_code == 2);
-  CHECK(contains(model.err, "--model must be linear, logistic, tree, forest, extra_trees or gbdt, got 'boosted'"));
+  CHECK(contains(model.err,
+                 "--model must be linear, logistic, tree, forest, extra_trees or gbdt, got 'boosted'"));
   const auto target = run_ember("train " + data("iris.csv") + " --target specis --model logistic -o x.ember");
   CHECK(target.exit_code == 1);
   CHECK(contains(target.err, "unknown target column 'specis'; did you mean 'species'?"));

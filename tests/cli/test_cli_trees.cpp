@@ -14,6 +14,7 @@
 
 using ember::test::contains;
 using ember::test::data;
+using ember::test::json_number;
 using ember::test::read_text;
 using ember::test::run_ember;
 using ember::test::write_text;
@@ -30,12 +31,6 @@ void split(const std::string& file, const std::string& name) {
   for (int i = 0; std::getline(in, line); ++i) (i % 4 == 3 ? test : train) += line + "\n";
   write_text(name + "_train.csv", train);
   write_text(name + "_test.csv", test);
-}
-
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  REQUIRE_MESSAGE(at != std::string::npos, key << " in " << json);
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
 }
 
 }  // namespace

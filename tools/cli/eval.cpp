@@ -1,4 +1,6 @@
 // ember eval: score a model on a labelled CSV file.
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -8,6 +10,7 @@
 #include "command.h"
 #include "ember/arena.h"
 #include "ember/metrics.h"
+#include "host/evaluation.h"
 #include "host/heap_upstream.h"
 #include "host/json_writer.h"
 #include "host/model_input.h"
@@ -17,7 +20,30 @@ namespace ember::cli {
 
 namespace {
 
-std::string status_text(Status s) { return std::string(status_name(s)) + ": " + status_description(s); }
+// A cell of the confusion matrix: a count (unweighted rows, so whole).
+std::string count_text(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f", x);
+  return buffer;
+}
+
+// The confusion matrix as a table: true classes down, predicted across.
+void print_confusion(const std::vector<std::string>& labels, const std::vector<std::vector<double>>& c) {
+  std::size_t width = 4;
+  for (const std::string& l : labels) width = std::max(width, l.size());
+  for (const auto& row : c) {
+    for (double x : row) width = std::max(width, count_text(x).size());
+  }
+  const int w = static_cast<int>(width);
+  std::printf("\nconfusion matrix (rows: true class, columns: predicted)\n  %*s", w, "");
+  for (const std::string& l : labels) std::printf("  %*s", w, l.c_str());
+  std::printf("\n");
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    std::printf("  %*s", w, labels[i].c_str());
+    for (double x : c[i]) std::printf("  %*s", w, count_text(x).c_str());
+    std::printf("\n");
+  }
+}
 
 int run_eval(const ParsedArgs& args) {
   const std::string model_path = args.positional[0], data_path = args.positional[1];
@@ -51,8 +77,7 @@ int run_eval(const ParsedArgs& args) {
     }
   }
 
-  std::vector<std::pair<std::string, double>> metrics;
-  Arena arena(nullptr, 0, host::heap_upstream());
+  host::Evaluation ev;
   if (classifier) {
     // CSV label -> the model's class index.
     std::map<std::string, std::int32_t> index;
@@ -73,58 +98,48 @@ int run_eval(const ParsedArgs& args) {
     if (!host::predict_rows(data_path, lm, in, Output::probability, &proba, &error)) {
       return fail("eval", error.to_string());
     }
-    const std::size_t k = m.n_classes;
-    std::vector<std::int32_t> predicted(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t best = 0;
-      for (std::size_t c = 1; c < k; ++c) best = proba[i * k + c] > proba[i * k + best] ? c : best;
-      predicted[i] = static_cast<std::int32_t>(best);
-    }
-    const Span<const std::int32_t> ys(y.data(), n);
-    const MatrixView<const float> pv{proba.data(), n, k, k};
-    double accuracy_value = 0.0, logloss_value = 0.0, auc_value = 0.0;
-    Status s = accuracy(ys, Span<const std::int32_t>(predicted.data(), n), {}, &accuracy_value);
-    if (s == Status::ok) s = log_loss(ys, pv, {}, &logloss_value);
-    if (s != Status::ok) return fail("eval", status_text(s));
-    metrics = {{"accuracy", accuracy_value}, {"logloss", logloss_value}};
-    std::vector<float> positive(n);
-    for (std::size_t i = 0; i < n; ++i) positive[i] = proba[i * k + (k - 1)];
-    s = k == 2 ? roc_auc(ys, Span<const float>(positive.data(), n), {}, arena, &auc_value)
-               : roc_auc_ovr_macro(ys, pv, {}, arena, &auc_value);
-    if (s == Status::ok) {
-      metrics.emplace_back(k == 2 ? "auc" : "auc_ovr_macro", auc_value);
-    } else {
-      // AUC is undefined when the data holds a single class.
-      std::fprintf(stderr, "ember eval: warning: %s not computed (%s)\n", k == 2 ? "auc" : "auc_ovr_macro",
-                   status_text(s).c_str());
-    }
+    if (!host::evaluate_classes(y, proba, m.n_classes, &ev, &error)) return fail("eval", error.to_string());
   } else {
     std::vector<float> predicted;
     if (!host::predict_rows(data_path, lm, in, Output::label, &predicted, &error)) {
       return fail("eval", error.to_string());
     }
-    const Span<const float> ys(target.values.data(), n), ps(predicted.data(), n);
-    double rmse_value = 0.0, mae_value = 0.0, r2_value = 0.0;
-    Status s = rmse(ys, ps, {}, &rmse_value);
-    if (s == Status::ok) s = mae(ys, ps, {}, &mae_value);
-    if (s == Status::ok) s = r2(ys, ps, {}, &r2_value);
-    if (s != Status::ok) return fail("eval", status_text(s));
-    metrics = {{"rmse", rmse_value}, {"mae", mae_value}, {"r2", r2_value}};
+    const std::vector<float> y(target.values.begin(), target.values.begin() + static_cast<std::ptrdiff_t>(n));
+    if (!host::evaluate_numbers(y, predicted, &ev, &error)) return fail("eval", error.to_string());
   }
+  // Undefined metrics are said once, on stderr, in both modes.
+  for (const std::string& why : ev.skipped)
+    std::fprintf(stderr, "ember eval: not computed: %s\n", why.c_str());
 
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("model").value(model_path).key("data").value(data_path);
     j.key("target").value(lm.target).key("rows").value(static_cast<std::uint64_t>(n));
     j.key("task").value(classifier ? (m.n_classes == 2 ? "binary" : "multiclass") : "regression");
+    if (classifier) {
+      j.key("classes").begin_array();
+      for (const std::string& label : lm.class_labels) j.value(label);
+      j.end_array();
+    }
     j.key("metrics").begin_object();
-    for (const auto& [name, value] : metrics) j.key(name).value(value);
+    for (const auto& [name, value] : ev.metrics) j.key(name).value(value);
+    if (classifier) {
+      // Rows are the true classes, columns the predicted, in "classes" order.
+      j.key("confusion_matrix").begin_array();
+      for (const auto& row : ev.confusion) {
+        j.begin_array();
+        for (double x : row) j.value(x);
+        j.end_array();
+      }
+      j.end_array();
+    }
     j.end_object().end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
     std::printf("%s on %s: %zu rows, target '%s'\n", model_path.c_str(), data_path.c_str(), n,
                 lm.target.c_str());
-    for (const auto& [name, value] : metrics) std::printf("  %-14s %.6f\n", name.c_str(), value);
+    for (const auto& [name, value] : ev.metrics) std::printf("  %-19s %.6f\n", name.c_str(), value);
+    if (classifier) print_confusion(lm.class_labels, ev.confusion);
   }
   return kExitOk;
 }
@@ -137,9 +152,13 @@ Command eval_command() {
   command.spec.summary = "Score a model on a labelled CSV file (the target column named in the model).";
   command.spec.usage = "MODEL.ember DATA.csv [options]";
   command.spec.details =
-      "Classification: accuracy, logloss, and auc (binary) or auc_ovr_macro (multiclass).\n"
-      "Regression: rmse, mae, r2. Definitions are scikit-learn's. Features are matched\n"
-      "by name as in 'ember predict'.";
+      "Classification: accuracy, balanced_accuracy, precision / recall / f1 (_macro and\n"
+      "_weighted; for two classes also of class 1, the second in the model's class\n"
+      "order), logloss, brier, mcc, average_precision (two classes), auc (two classes)\n"
+      "or auc_ovr_macro, and the confusion matrix. The predicted class is the most\n"
+      "probable. Regression: rmse, mse, mae, median_ae, r2, mape (a fraction),\n"
+      "explained_variance. Definitions are scikit-learn's (include/ember/metrics.h).\n"
+      "Features are matched by name as in 'ember predict'.";
   command.spec.min_positional = 2;
   command.spec.max_positional = 2;
   command.spec.options = {{"json", "", "print one JSON object on stdout"}};

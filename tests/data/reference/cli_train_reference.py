@@ -43,3 +43,38 @@ yv = np.array([float(v) for v in y])
 m = make_pipeline(StandardScaler(), Lasso(alpha=0.5, tol=1e-10, max_iter=100000)).fit(x, yv)
 q = m.predict(x)
 print("diab", mean_squared_error(yv, q) ** 0.5, mean_absolute_error(yv, q), r2_score(yv, q))
+
+# Every metric `ember eval` prints (tests/cli/test_cli_eval.cpp), for the
+# same three models.
+from sklearn.metrics import (average_precision_score, balanced_accuracy_score, brier_score_loss, confusion_matrix,
+                             explained_variance_score, matthews_corrcoef, mean_absolute_percentage_error,
+                             median_absolute_error, precision_recall_fscore_support)
+
+
+def classes_report(name, yi, p):
+    pred = p.argmax(axis=1)
+    out = {"balanced_accuracy": balanced_accuracy_score(yi, pred), "mcc": matthews_corrcoef(yi, pred)}
+    for avg in ["macro", "weighted"] + (["binary"] if p.shape[1] == 2 else []):
+        pr, rc, f1, _ = precision_recall_fscore_support(yi, pred, average=avg, zero_division=0)
+        suffix = "" if avg == "binary" else "_" + avg
+        out["precision" + suffix], out["recall" + suffix], out["f1" + suffix] = pr, rc, f1
+    if p.shape[1] == 2:
+        out["brier"] = brier_score_loss(yi, p[:, 1])
+        out["average_precision"] = average_precision_score(yi, p[:, 1])
+    else:
+        out["brier"] = np.mean(((p - np.eye(p.shape[1])[yi]) ** 2).sum(axis=1))
+    print(name, " ".join(f"{k}={v!r}" for k, v in out.items()))
+    print(name, "confusion", confusion_matrix(yi, pred).tolist())
+
+
+for file, target in [("iris.csv", "species"), ("breast_cancer.csv", "diagnosis")]:
+    x, y = load(file, target)
+    classes = sorted(set(y))
+    yi = np.array([classes.index(v) for v in y])
+    m = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, tol=1e-8, max_iter=10000)).fit(x, yi)
+    classes_report(file, yi, m.predict_proba(x))
+x, y = load("diabetes.csv", "progression")
+yv = np.array([float(v) for v in y])
+q = make_pipeline(StandardScaler(), Lasso(alpha=0.5, tol=1e-10, max_iter=100000)).fit(x, yv).predict(x)
+print("diab", f"mse={mean_squared_error(yv, q)!r} median_ae={median_absolute_error(yv, q)!r}",
+      f"mape={mean_absolute_percentage_error(yv, q)!r} explained_variance={explained_variance_score(yv, q)!r}")
