@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "category_code.h"
-#include "ember/rng.h"
+#include "ember/folds.h"
 
 namespace ember {
 
@@ -203,20 +203,18 @@ Status target_encode_out_of_fold(MatrixView<const float> x, Span<const std::uint
   std::uint32_t widest = 0;
   const std::size_t total = total_codes(n_categories, &widest);
   const Arena::Marker mark = scratch.mark();
-  Span<std::uint32_t> order, fold;
+  Span<std::uint32_t> fold;
   Span<double> work;
   Span<float> values, unknown;
-  EMBER_TRY(scratch.allocate_array(x.rows, &order));
   EMBER_TRY(scratch.allocate_array(x.rows, &fold));
   EMBER_TRY(scratch.allocate_array(3 * std::size_t{widest} + 3, &work));
   EMBER_TRY(scratch.allocate_array(total + 1, &values));
   EMBER_TRY(scratch.allocate_array(x.cols, &unknown));
-  // A random permutation cut into `folds` runs of near-equal size.
-  for (std::size_t i = 0; i < x.rows; ++i) order[i] = static_cast<std::uint32_t>(i);
-  Rng rng(seed);
-  rng.shuffle(order);
-  for (std::size_t r = 0; r < x.rows; ++r)
-    fold[order[r]] = static_cast<std::uint32_t>(r * std::uint64_t{folds} / x.rows);
+  // A shuffled k-fold (scikit-learn's TargetEncoder: KFold with shuffle).
+  Shuffle shuffle;
+  shuffle.enabled = true;
+  shuffle.seed = seed;
+  EMBER_TRY(kfold(x.rows, folds, shuffle, fold));
   double* w = work.data();
   for (std::uint32_t f = 0; f < folds; ++f) {
     encode(x, n_categories, target, o, fold.data(), f, w, w + widest + 1, w + 2 * widest + 2, values.data(),

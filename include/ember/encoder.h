@@ -79,7 +79,7 @@ Status fit_target_encoder(MatrixView<const float> x, Span<const std::uint32_t> n
 
 // The training rows' encodings, fitted out of fold as scikit-learn's
 // fit_transform does, so that no row's own target leaks into its value:
-// rows go to `folds` folds at random (from `seed`), and each row's
+// rows go to `folds` folds by kfold with a shuffle from `seed` (folds.h), and each row's
 // categorical values are encoded with the encodings fitted on the other
 // folds; numeric columns are copied. `out` is x.rows x x.cols.
 // Errors: as fit_target_encoder, plus bad_value (folds < 2 or > rows).

@@ -7,6 +7,7 @@
 #include "ember/arena.h"
 #include "ember/feature_scores.h"
 #include "ember/feature_selection.h"
+#include "ember/folds.h"
 #include "host/heap_upstream.h"
 
 namespace ember::host {
@@ -210,44 +211,20 @@ bool eliminate(const SelectionOptions& o, const SelectionData& d, const Selectio
 }
 
 // scikit-learn's KFold / StratifiedKFold without shuffling: the test fold
-// of each row.
-std::vector<std::uint32_t> fold_of_rows(const SelectionData& d, std::uint32_t n_classes,
-                                        std::uint32_t folds) {
+// of each row (ember/folds.h).
+std::vector<std::uint32_t> fold_of_rows(const SelectionData& d, std::uint32_t n_classes, std::uint32_t folds,
+                                        Status* status) {
   std::vector<std::uint32_t> fold(d.rows);
+  const Span<std::uint32_t> out(fold.data(), fold.size());
   if (n_classes == 0) {
-    // KFold: contiguous blocks, the first n % folds one row larger.
-    std::size_t at = 0;
-    for (std::uint32_t f = 0; f < folds; ++f) {
-      const std::size_t size = d.rows / folds + (f < d.rows % folds ? 1 : 0);
-      for (std::size_t i = 0; i < size; ++i) fold[at++] = f;
-    }
+    *status = kfold(d.rows, folds, Shuffle{}, out);
     return fold;
   }
-  // StratifiedKFold: classes numbered in order of first appearance, their
-  // sorted numbers dealt to the folds in turn give each fold's count per
-  // class; each class's rows, in order, fill the folds in order with those
-  // counts.
-  std::vector<std::size_t> per_class(n_classes, 0);
-  std::vector<std::uint32_t> first_seen;
-  for (std::size_t i = 0; i < d.rows; ++i) {
-    const auto k = static_cast<std::size_t>(d.y[i]);
-    if (per_class[k]++ == 0) first_seen.push_back(static_cast<std::uint32_t>(k));
-  }
-  std::vector<std::uint32_t> sorted;
-  for (std::uint32_t k : first_seen) sorted.insert(sorted.end(), per_class[k], k);
-  std::vector<std::vector<std::size_t>> allocation(folds, std::vector<std::size_t>(n_classes, 0));
-  for (std::size_t i = 0; i < sorted.size(); ++i) ++allocation[i % folds][sorted[i]];
-  std::vector<std::uint32_t> next_fold(n_classes, 0);
-  std::vector<std::size_t> used(n_classes, 0);
-  for (std::size_t i = 0; i < d.rows; ++i) {
-    const auto k = static_cast<std::size_t>(d.y[i]);
-    while (used[k] >= allocation[next_fold[k]][k]) {
-      used[k] = 0;
-      ++next_fold[k];
-    }
-    fold[i] = next_fold[k];
-    ++used[k];
-  }
+  std::vector<std::int32_t> y(d.rows);
+  for (std::size_t i = 0; i < d.rows; ++i) y[i] = static_cast<std::int32_t>(d.y[i]);
+  Arena scratch(nullptr, 0, heap_upstream());
+  *status = stratified_kfold(Span<const std::int32_t>(y.data(), y.size()), n_classes, folds, Shuffle{},
+                             scratch, out);
   return fold;
 }
 
@@ -260,7 +237,14 @@ bool rfecv(const SelectionOptions& o, const SelectionData& d, std::uint32_t n_cl
     return false;
   }
   const std::size_t min_features = std::min<std::size_t>(o.min_features, d.cols);
-  const std::vector<std::uint32_t> fold = fold_of_rows(d, n_classes, o.folds);
+  Status status = Status::ok;
+  const std::vector<std::uint32_t> fold = fold_of_rows(d, n_classes, o.folds, &status);
+  if (status != Status::ok) {
+    *error = select_error(
+        o, std::string("cannot make ") + std::to_string(o.folds) + " folds: " + status_description(status) +
+               (status == Status::bad_value ? " (every class has fewer rows than folds)" : ""));
+    return false;
+  }
   std::vector<double> total;
   for (std::uint32_t f = 0; f < o.folds; ++f) {
     std::vector<std::size_t> train_rows, test_rows;

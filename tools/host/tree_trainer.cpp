@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "ember/arena.h"
+#include "ember/folds.h"
 #include "ember/model.h"
 #include "ember/model_writer.h"
 #include "ember/predict.h"
@@ -221,17 +222,19 @@ bool hold_out(const TreeTrainOptions& options, const Table& table, const Prepare
       options.kind == TreeKind::gbdt && (options.valid != nullptr || options.validation_fraction > 0.0);
   if (options.kind == TreeKind::gbdt && options.valid == nullptr && options.validation_fraction > 0.0) {
     // Stratified by class (one stratum for regression), drawn from the seed.
-    Rng rng(options.seed, 3);
-    const std::uint32_t strata = p.classification ? p.n_classes : 1u;
-    std::vector<std::vector<std::size_t>> by(strata);
-    for (std::size_t i = 0; i < p.n; ++i)
-      by[p.classification ? static_cast<std::size_t>(p.y[i]) : 0].push_back(i);
-    std::vector<char> held(p.n, 0);
-    for (auto& rows : by) {
-      rng.shuffle(Span<std::size_t>(rows.data(), rows.size()));
-      const auto k =
-          static_cast<std::size_t>(std::ceil(options.validation_fraction * static_cast<double>(rows.size())));
-      for (std::size_t r = 0; r < k && r < rows.size(); ++r) held[rows[r]] = 1;
+    std::vector<std::int32_t> y;
+    if (p.classification) {
+      y.resize(p.n);
+      for (std::size_t i = 0; i < p.n; ++i) y[i] = static_cast<std::int32_t>(p.y[i]);
+    }
+    std::vector<std::uint8_t> held(p.n, 0);
+    Arena scratch(nullptr, 0, heap_upstream());
+    const Status s = holdout(p.n, Span<const std::int32_t>(y.data(), y.size()),
+                             p.classification ? p.n_classes : 0u, options.validation_fraction, options.seed,
+                             3, scratch, Span<std::uint8_t>(held.data(), held.size()));
+    if (s != Status::ok) {
+      *error = Error{"", 0, 0, std::string("validation_fraction: ") + status_description(s)};
+      return false;
     }
     for (std::size_t i = 0; i < p.n; ++i) (held[i] ? valid_rows : train_rows).push_back(i);
     if (train_rows.empty() || valid_rows.empty()) {
