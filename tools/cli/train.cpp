@@ -11,181 +11,13 @@
 #include "host/linear_trainer.h"
 #include "host/suggest.h"
 #include "host/tree_trainer.h"
+#include "model_spec.h"
 #include "params.h"
 #include "pipeline_flags.h"
 
 namespace ember::cli {
 
 namespace {
-
-bool parse_penalty(const std::string& text, Penalty* out) {
-  for (Penalty p : {Penalty::none, Penalty::l2, Penalty::l1, Penalty::elasticnet}) {
-    if (text == penalty_name(p)) {
-      *out = p;
-      return true;
-    }
-  }
-  return false;
-}
-
-ParamSpec class_weight(bool* balanced) {
-  return {"class_weight", "none or balanced", [balanced](const std::string& v) {
-            if (v != "none" && v != "balanced") return false;
-            *balanced = v == "balanced";
-            return true;
-          }};
-}
-// n_jobs: threads; -1 (or 0) for one per core, as scikit-learn.
-ParamSpec n_jobs(unsigned* target) {
-  return {"n_jobs", "a whole number >= 1, or -1 for every core", [target](const std::string& v) {
-            std::uint32_t x = 0;
-            if (v == "-1") {
-              *target = 0;
-              return true;
-            }
-            if (!parse_count(v, &x) || x > 1024) return false;
-            *target = x;
-            return true;
-          }};
-}
-
-std::vector<ParamSpec> linear_params(host::LinearTrainOptions* o) {
-  const bool logistic = o->kind == host::LinearKind::logistic;
-  Penalty* penalty = logistic ? &o->logistic.penalty : &o->linear.penalty;
-  std::vector<ParamSpec> specs = {
-      {"penalty", "one of none, l2, l1, elasticnet",
-       [penalty](const std::string& v) { return parse_penalty(v, penalty); }},
-      positive_number(logistic ? "C" : "alpha", logistic ? &o->logistic.c : &o->linear.alpha),
-      {"l1_ratio", "a number in [0, 1]",
-       [o, logistic](const std::string& v) {
-         double x = 0.0;
-         if (!parse_double(v, &x) || x < 0.0 || x > 1.0) return false;
-         (logistic ? o->logistic.l1_ratio : o->linear.l1_ratio) = x;
-         return true;
-       }},
-      count("max_iter", logistic ? &o->logistic.max_iter : &o->linear.max_iter),
-      positive_number("tol", logistic ? &o->logistic.tol : &o->linear.tol),
-      flag("fit_intercept", logistic ? &o->logistic.fit_intercept : &o->linear.fit_intercept),
-  };
-  if (logistic) specs.push_back(class_weight(&o->balanced_class_weight));
-  return specs;
-}
-
-// --model gbdt: scikit-learn's HistGradientBoosting names where they
-// exist, XGBoost's otherwise.
-std::vector<ParamSpec> gbdt_params(host::TreeTrainOptions* o) {
-  GbdtOptions& g = o->gbdt;
-  return {
-      count("n_estimators", &g.n_estimators),
-      positive_number("learning_rate", &g.learning_rate),
-      count_or_none("max_depth", &g.max_depth, 1, 127),
-      count_or_none("max_leaf_nodes", &g.max_leaves, 2, 0),
-      count("max_bins", &o->bins.max_bins, 2, kMaxBins),
-      non_negative_number("l2_regularization", &g.lambda_l2),
-      non_negative_number("l1_regularization", &g.lambda_l1),
-      non_negative_number("min_split_gain", &g.min_split_gain),
-      non_negative_number("min_child_weight", &g.min_child_weight),
-      count("min_samples_leaf", &g.min_data_in_leaf),
-      {"loss", "squared_error, absolute_error or huber (numeric targets)",
-       [o](const std::string& v) {
-         if (v == "squared_error") {
-           o->gbdt_loss = GbdtObjective::squared_error;
-         } else if (v == "absolute_error") {
-           o->gbdt_loss = GbdtObjective::absolute_error;
-         } else if (v == "huber") {
-           o->gbdt_loss = GbdtObjective::huber;
-         } else {
-           return false;
-         }
-         return true;
-       }},
-      {"huber_delta", "a number > 0, or quantile (0.9 of the absolute residuals, each round)",
-       [o](const std::string& v) {
-         if (v == "quantile") {
-           o->gbdt.huber_delta = 0.0;
-           return true;
-         }
-         double x = 0.0;
-         if (!parse_double(v, &x) || !(x > 0.0)) return false;
-         o->gbdt.huber_delta = x;
-         return true;
-       }},
-      fraction("subsample", &g.subsample),
-      fraction("colsample_bytree", &g.colsample_bytree),
-      fraction("max_features", &g.colsample_bynode),
-      {"early_stopping_rounds", "a whole number >= 0 (0: no early stopping)",
-       [o](const std::string& v) {
-         std::uint64_t x = 0;
-         if (!parse_u64(v, &x) || x > 1000000) return false;
-         o->gbdt.early_stopping_rounds = static_cast<std::uint32_t>(x);
-         o->early_stopping_given = true;
-         return true;
-       }},
-      {"validation_fraction", "a number in (0, 1)",
-       [o](const std::string& v) {
-         double x = 0.0;
-         if (!parse_double(v, &x) || !(x > 0.0 && x < 1.0)) return false;
-         o->validation_fraction = x;
-         return true;
-       }},
-      class_weight(&o->balanced_class_weight),
-      n_jobs(&o->n_jobs),
-      flag("use_quantized_grad", &g.quantized_gradients),  // LightGBM's name: scikit-learn has none
-  };
-}
-
-// --model tree|forest|extra_trees: scikit-learn's names.
-std::vector<ParamSpec> tree_params(host::TreeTrainOptions* o) {
-  std::vector<ParamSpec> specs = {
-      {"criterion", "gini, entropy or squared_error",
-       [o](const std::string& v) {
-         if (v == "gini") {
-           o->tree.criterion = Criterion::gini;
-         } else if (v == "entropy") {
-           o->tree.criterion = Criterion::entropy;
-         } else if (v == "squared_error") {
-           o->tree.criterion = Criterion::squared_error;
-         } else {
-           return false;
-         }
-         o->criterion_given = true;
-         return true;
-       }},
-      count_or_none("max_depth", &o->tree.max_depth, 1, 127),
-      count("min_samples_split", &o->tree.min_samples_split, 2),
-      count("min_samples_leaf", &o->tree.min_samples_leaf),
-      count_or_none("max_leaf_nodes", &o->tree.max_leaf_nodes, 2, 0),
-      non_negative_number("min_impurity_decrease", &o->tree.min_impurity_decrease),
-      {"max_features", "sqrt, log2, all, a fraction in (0, 1] or a whole number >= 1",
-       [o](const std::string& v) {
-         o->max_features = 0;
-         o->max_features_fraction = 0.0;
-         o->max_features_sqrt = v == "sqrt";
-         o->max_features_log2 = v == "log2";
-         if (v == "sqrt" || v == "log2") return true;
-         if (v == "all") {
-           o->max_features_fraction = 1.0;
-           return true;
-         }
-         if (v.find('.') != std::string::npos) {
-           double x = 0.0;
-           if (!parse_double(v, &x) || !(x > 0.0) || x > 1.0) return false;
-           o->max_features_fraction = x;
-           return true;
-         }
-         return parse_count(v, &o->max_features);
-       }},
-      count("max_bins", &o->bins.max_bins, 2, kMaxBins),
-      class_weight(&o->balanced_class_weight),
-      n_jobs(&o->n_jobs),
-  };
-  if (o->kind != host::TreeKind::tree) {
-    specs.push_back(count("n_estimators", &o->n_estimators));
-    specs.push_back(flag("bootstrap", &o->bootstrap));
-    specs.push_back(flag("oob_score", &o->oob_score));
-  }
-  return specs;
-}
 
 // What the pipeline fitted, for people and for scripts.
 void print_pipeline(const std::vector<std::string>& steps, std::size_t dropped_rows) {
@@ -201,30 +33,10 @@ void write_pipeline_json(host::JsonWriter& j, const std::vector<std::string>& st
   j.end_array();
 }
 
-int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
-                    std::uint64_t seed) {
-  host::TreeTrainOptions options;
-  const std::string model = args.get("model");
-  options.kind = model == "forest"        ? host::TreeKind::forest
-                 : model == "extra_trees" ? host::TreeKind::extra_trees
-                 : model == "gbdt"        ? host::TreeKind::gbdt
-                                          : host::TreeKind::tree;
-  options.bootstrap = options.kind == host::TreeKind::forest;  // scikit-learn's defaults
-  options.gbdt.min_data_in_leaf = 20;                          // HistGradientBoosting's default
-  options.seed = seed;
-  std::string error_text;
+int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec) {
+  host::TreeTrainOptions& options = spec.tree;
+  const std::uint64_t seed = spec.seed;
   const bool gbdt = options.kind == host::TreeKind::gbdt;
-  if (!apply_params(args, gbdt ? gbdt_params(&options) : tree_params(&options), model, &error_text) ||
-      !pipeline_from_args(args, /*linear=*/false, &options.pipeline, &error_text)) {
-    std::fprintf(stderr, "ember train: %s\n", error_text.c_str());
-    return kExitUsage;
-  }
-  if (gbdt && options.gbdt.max_depth == 0 && options.gbdt.max_leaves == 0) {
-    std::fprintf(stderr,
-                 "ember train: --param max_depth=none needs --param max_leaf_nodes=N (leaf-wise growth) to "
-                 "bound the trees\n");
-    return kExitUsage;
-  }
   if (args.has("valid") && !gbdt) {
     std::fprintf(stderr, "ember train: --valid applies to --model gbdt (early stopping)\n");
     return kExitUsage;
@@ -324,33 +136,11 @@ int run_train(const ParsedArgs& args) {
   if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
   if (!args.has("target")) return usage("--target COL is required: the column to predict");
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
-  const std::string model = args.get("model");
-  std::uint64_t seed = 0;
-  if (args.has("seed") && !parse_u64(args.get("seed"), &seed))
-    return usage("--seed must be a whole number, got '" + args.get("seed") + "'");
-  if (model == "tree" || model == "forest" || model == "extra_trees" || model == "gbdt") {
-    return run_train_trees(args, path, csv, seed);
-  }
-  host::LinearTrainOptions options;
-  if (model == "linear") {
-    options.kind = host::LinearKind::linear;
-  } else if (model == "logistic") {
-    options.kind = host::LinearKind::logistic;
-  } else {
-    return usage("--model must be linear, logistic, tree, forest, extra_trees or gbdt" +
-                 (model.empty() ? std::string() : ", got '" + model + "'"));
-  }
-  if (!apply_params(args, linear_params(&options), model, &error_text) ||
-      !pipeline_from_args(args, /*linear=*/true, &options.pipeline, &error_text)) {
-    return usage(error_text);
-  }
-  options.pipeline.seed = seed;
-  const bool needs_ratio =
-      (options.kind == host::LinearKind::logistic ? options.logistic.penalty : options.linear.penalty) ==
-      Penalty::elasticnet;
-  bool gave_ratio = false;
-  for (const auto& p : args.all("param")) gave_ratio = gave_ratio || p.rfind("l1_ratio=", 0) == 0;
-  if (gave_ratio && !needs_ratio) return usage("--param l1_ratio applies only with penalty=elasticnet");
+  ModelSpec spec;
+  if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
+  if (spec.trees) return run_train_trees(args, path, csv, spec);
+  const host::LinearTrainOptions& options = spec.linear;
+  const std::uint64_t seed = spec.seed;
 
   csv.target = args.get("target");
   host::Table table;
@@ -414,41 +204,8 @@ Command train_command() {
   command.spec.details =
       "The model file holds the whole pipeline, so raw rows go in on the device.\n"
       "Objectives and parameter names are scikit-learn's.\n"
-      "\n"
-      "--model linear    penalty=none|l2|l1|elasticnet (LinearRegression, Ridge, Lasso,\n"
-      "                  ElasticNet; default none), alpha=1.0, l1_ratio=0.5 (elasticnet),\n"
-      "                  max_iter=1000, tol=1e-4 (l1, elasticnet), fit_intercept=true\n"
-      "--model logistic  penalty=l2|l1|elasticnet|none (default l2), C=1.0, l1_ratio=0.5,\n"
-      "                  max_iter=100, tol=1e-4, class_weight=none|balanced,\n"
-      "                  fit_intercept=true; two classes give one logistic output,\n"
-      "                  more give multinomial (softmax)\n"
-      "--model tree      criterion=gini|entropy|squared_error (from the target),\n"
-      "                  max_depth=none, min_samples_split=2, min_samples_leaf=1,\n"
-      "                  max_leaf_nodes=none, min_impurity_decrease=0, max_features=all,\n"
-      "                  max_bins=255, class_weight=none|balanced, n_jobs=1\n"
-      "                  (DecisionTreeClassifier/Regressor)\n"
-      "--model forest    the tree parameters, and n_estimators=100, bootstrap=true,\n"
-      "                  oob_score=false, n_jobs=1 (trees fitted in parallel),\n"
-      "                  max_features=sqrt (classification) or all (regression)\n"
-      "                  (RandomForestClassifier/Regressor)\n"
-      "--model extra_trees  as forest, with random split points and bootstrap=false\n"
-      "                  (ExtraTreesClassifier/Regressor)\n"
-      "--model gbdt      histogram gradient boosting: n_estimators=100, learning_rate=0.1,\n"
-      "                  max_depth=6, max_leaf_nodes=none (set it for leaf-wise growth),\n"
-      "                  l2_regularization=1, l1_regularization=0, min_split_gain=0,\n"
-      "                  min_child_weight=1, min_samples_leaf=20, max_bins=255,\n"
-      "                  loss=squared_error|absolute_error|huber (numeric target; classes\n"
-      "                  use log loss or softmax), huber_delta=quantile|D, subsample=1,\n"
-      "                  colsample_bytree=1, max_features=1 (share tried per split),\n"
-      "                  class_weight=none|balanced, n_jobs=1 (-1: every core);\n"
-      "                  early stopping: --valid FILE or validation_fraction=F (stratified,\n"
-      "                  from --seed), then early_stopping_rounds=10 (0: only report the loss);\n"
-      "                  use_quantized_grad=true: splits found on gradients rounded to 7 bits\n"
-      "                  (LightGBM's option; faster, leaves still from exact gradients)\n"
-      "Trees read the raw columns unless asked otherwise: missing values learn a\n"
-      "direction at each split, categories split natively (at most max_bins of them).\n"
       "\n" +
-      pipeline_help() +
+      model_params_help() + "\n" + pipeline_help() +
       "\n\n"
       "The same data, parameters and --seed give the same model bytes on every platform,\n"
       "for any n_jobs.";

@@ -48,9 +48,14 @@ void feature_floats(const Model& m, const std::string& key, std::vector<float>* 
 
 bool load_model_file(const std::string& path, LoadedModel* out, Error* error) {
   if (!read_file_aligned(path, &out->storage, &out->size, error)) return false;
+  if (load_model_storage(out, error)) return true;
+  error->file = path;
+  return false;
+}
+
+bool load_model_storage(LoadedModel* out, Error* error) {
   const Status s = load_model(out->storage.data(), out->size, &out->model);
   if (s != Status::ok) {
-    error->file = path;
     error->message = std::string(status_name(s)) + ": " + status_description(s);
     return false;
   }

@@ -42,6 +42,10 @@ struct LoadedModel {
 // the content".
 bool load_model_file(const std::string& path, LoadedModel* out, Error* error);
 
+// The same for bytes already in out->storage (out->size of them), e.g. a
+// model just trained in memory; errors carry no file name.
+bool load_model_storage(LoadedModel* out, Error* error);
+
 }  // namespace ember::host
 
 #endif  // EMBER_HOST_MODEL_FILE_H

@@ -33,7 +33,32 @@ bool read_model_input(const std::string& path, const LoadedModel& lm, CsvOptions
     }
   }
   if (retype && !read_csv(path, options, &table, error)) return false;
+  encode_model_rows(lm, out);
+  return true;
+}
 
+bool model_input_from_table(const Table& table, const LoadedModel& lm, ModelInput* out, Error* error) {
+  out->table = table;
+  out->columns.clear();
+  const Model& m = lm.model;
+  for (std::uint32_t j = 0; j < m.n_features; ++j) {
+    const int index = table.index_of(lm.feature_names[j]);
+    const auto want = m.n_categories[j] ? ColumnType::categorical : ColumnType::numeric;
+    if (index < 0 || table.columns[static_cast<std::size_t>(index)].type != want) {
+      *error = Error{"", 0, 0,
+                     "the model's feature '" + lm.feature_names[j] + "' is not a " + column_type_name(want) +
+                         " column of the table"};
+      return false;
+    }
+    out->columns.push_back(index);
+  }
+  encode_model_rows(lm, out);
+  return true;
+}
+
+void encode_model_rows(const LoadedModel& lm, ModelInput* out) {
+  const Table& table = out->table;
+  const Model& m = lm.model;
   const std::size_t n = table.rows, width = m.n_features;
   out->rows.assign(n * width, 0.0f);
   for (std::size_t j = 0; j < width; ++j) {
@@ -54,7 +79,6 @@ bool read_model_input(const std::string& path, const LoadedModel& lm, CsvOptions
       out->rows[r * width + j] = c < 0 ? NAN : by_csv_code[static_cast<std::size_t>(c)];
     }
   }
-  return true;
 }
 
 bool predict_rows(const std::string& path, const LoadedModel& lm, const ModelInput& in, Output kind,

@@ -30,6 +30,13 @@ struct ModelInput {
 bool read_model_input(const std::string& path, const LoadedModel& model, CsvOptions options, ModelInput* out,
                       Error* error);
 
+// The same from a table already in memory (its columns typed as the
+// model's features), e.g. the held-out rows of a cross-validation fold.
+bool model_input_from_table(const Table& table, const LoadedModel& model, ModelInput* out, Error* error);
+
+// Fills out->rows from out->table and out->columns (set by the two above).
+void encode_model_rows(const LoadedModel& model, ModelInput* out);
+
 // predict_batch over in.rows into *out (n x output_size). An unknown category
 // under an "error" policy is reported as "PATH: row R: column 'c' has
 // category 'x' that the model did not see in training".
