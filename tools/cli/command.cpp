@@ -6,7 +6,8 @@ namespace ember::cli {
 
 const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {describe_command(), train_command(),   eval_command(),
-                                                predict_command(),  inspect_command(), synth_command()};
+                                                cv_command(),       predict_command(), inspect_command(),
+                                                synth_command()};
   return commands;
 }
 

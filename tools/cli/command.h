@@ -38,6 +38,7 @@ Command inspect_command();
 Command predict_command();
 Command train_command();
 Command eval_command();
+Command cv_command();
 Command synth_command();
 
 }  // namespace ember::cli

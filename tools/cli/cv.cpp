@@ -1,0 +1,149 @@
+// ember cv: cross-validate a model and its pipeline on a CSV file.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "host/cross_validation.h"
+#include "host/json_writer.h"
+#include "model_spec.h"
+#include "pipeline_flags.h"
+#include "split_flags.h"
+
+namespace ember::cli {
+
+namespace {
+
+// The metrics shown per fold in the text table (all are in the summary).
+std::vector<std::string> headline(bool classes, std::size_t n_classes) {
+  if (!classes) return {"rmse", "mae", "r2"};
+  return {"accuracy", "f1_macro", "logloss", n_classes == 2 ? "auc" : "auc_ovr_macro"};
+}
+
+int run_cv(const ParsedArgs& args) {
+  const std::string path = args.positional[0];
+  auto usage = [](const std::string& message) {
+    std::fprintf(stderr, "ember cv: %s\n", message.c_str());
+    return kExitUsage;
+  };
+  host::CsvOptions csv;
+  std::string error_text;
+  if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
+  if (!args.has("target")) return usage("--target COL is required: the column to predict");
+  ModelSpec spec;
+  if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
+  csv.target = args.get("target");
+  host::Table table;
+  host::Error error;
+  if (!host::read_csv(path, csv, &table, &error)) return fail("cv", error.to_string());
+  const host::Column& target = table.columns[static_cast<std::size_t>(table.target)];
+  const bool classes = target.type == host::ColumnType::categorical;
+  if (!host::check_training_target(target, table.rows, classes, &error_text))
+    return fail("cv", path + ": " + error_text);
+  std::vector<host::Split> splits;
+  std::string description;
+  bool usage_error = false;
+  if (!splits_from_args(args, spec.seed, &table, &splits, &description, &error_text, &usage_error)) {
+    return usage_error ? usage(error_text) : fail("cv", path + ": " + error_text);
+  }
+
+  const host::FitFunction fit = [&spec](const host::Table& train, std::vector<std::uint64_t>* storage,
+                                        std::size_t* size, double* seconds, host::Error* e) {
+    FittedModel fitted;
+    if (!fit_model(train, spec, &fitted, e)) return false;
+    *storage = std::move(fitted.storage);
+    *size = fitted.size;
+    *seconds = fitted.fit_seconds;
+    return true;
+  };
+  std::vector<host::SplitScore> scores(splits.size());
+  for (std::size_t f = 0; f < splits.size(); ++f) {
+    if (!host::score_split(table, splits[f], fit, &scores[f], &error)) {
+      return fail("cv", path + ": fold " + std::to_string(f + 1) + " of " + std::to_string(splits.size()) +
+                            ": " + error.to_string());
+    }
+  }
+  const host::ScoreSummary summary = host::summarize(scores);
+  const std::size_t n_classes = target.labels.size();
+
+  if (args.has("json")) {
+    host::JsonWriter j;
+    j.begin_object().key("data").value(path).key("target").value(target.name);
+    j.key("model").value(spec.model).key("rows").value(static_cast<std::uint64_t>(table.rows));
+    j.key("split").value(description).key("seed").value(spec.seed);
+    j.key("folds").begin_array();
+    for (std::size_t f = 0; f < scores.size(); ++f) {
+      const host::SplitScore& s = scores[f];
+      j.begin_object().key("fold").value(static_cast<std::uint64_t>(f + 1));
+      j.key("train_rows").value(static_cast<std::uint64_t>(s.train_rows));
+      j.key("test_rows").value(static_cast<std::uint64_t>(s.test_rows));
+      j.key("fit_seconds").value(s.fit_seconds);
+      j.key("metrics").begin_object();
+      for (const auto& [name, value] : s.evaluation.metrics) j.key(name).value(value);
+      j.end_object().end_object();
+    }
+    j.end_array();
+    j.key("mean").begin_object();
+    for (std::size_t k = 0; k < summary.names.size(); ++k) j.key(summary.names[k]).value(summary.mean[k]);
+    j.end_object().key("std").begin_object();
+    for (std::size_t k = 0; k < summary.names.size(); ++k) j.key(summary.names[k]).value(summary.std[k]);
+    j.end_object().end_object();
+    std::printf("%s\n", j.str().c_str());
+    return kExitOk;
+  }
+  std::printf("cv %s on %s: %zu rows, target '%s', %s\n", spec.model.c_str(), path.c_str(), table.rows,
+              target.name.c_str(), description.c_str());
+  const std::vector<std::string> shown = headline(classes, n_classes);
+  std::printf("%6s %7s %6s", "fold", "train", "test");
+  for (const std::string& m : shown) std::printf(" %13s", m.c_str());
+  std::printf("\n");
+  for (std::size_t f = 0; f < scores.size(); ++f) {
+    std::printf("%6zu %7zu %6zu", f + 1, scores[f].train_rows, scores[f].test_rows);
+    for (const std::string& m : shown) {
+      const double v = scores[f].evaluation.get(m);
+      if (v == v) {
+        std::printf(" %13.6f", v);
+      } else {
+        std::printf(" %13s", "-");
+      }
+    }
+    std::printf("\n");
+  }
+  std::printf("\nmean +- std over %zu folds (std: population, ddof=0)\n", scores.size());
+  for (std::size_t k = 0; k < summary.names.size(); ++k) {
+    std::printf("  %-19s %.6f +- %.6f\n", summary.names[k].c_str(), summary.mean[k], summary.std[k]);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command cv_command() {
+  Command command;
+  command.spec.name = "cv";
+  command.spec.summary = "Cross-validate a model and its pipeline on a CSV file.";
+  command.spec.usage = "DATA.csv --target COL --model NAME [--folds K] [--split KIND] [options]";
+  command.spec.details =
+      "The whole pipeline and the model are fitted on each fold's training rows only and\n"
+      "scored on its held-out rows through the model file, with every metric of\n"
+      "'ember eval'; then the mean and standard deviation over the folds. A categorical\n"
+      "column's categories come from the training rows of the fold alone.\n"
+      "\n" +
+      split_help() + "\n\n" + model_params_help() + "\n" + pipeline_help();
+  command.spec.min_positional = 1;
+  command.spec.max_positional = 1;
+  command.spec.options = {
+      {"target", "COL", "the column to predict"},
+      {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
+      {"param", "KEY=VALUE", "a model parameter (see ember train --help)", /*repeatable=*/true},
+      {"seed", "N", "random seed for the model and for shuffled splits"},
+      {"json", "", "print per-fold metrics, their mean and std as one JSON object"},
+  };
+  add_split_options(&command.spec);
+  add_pipeline_options(&command.spec);
+  add_csv_options(&command.spec);
+  command.run = run_cv;
+  return command;
+}
+
+}  // namespace ember::cli
