@@ -39,6 +39,7 @@ Command predict_command();
 Command train_command();
 Command eval_command();
 Command cv_command();
+Command search_command();
 Command synth_command();
 
 }  // namespace ember::cli

@@ -6,6 +6,7 @@
 #include "command.h"
 #include "host/cross_validation.h"
 #include "host/json_writer.h"
+#include "host/progress.h"
 #include "model_spec.h"
 #include "pipeline_flags.h"
 #include "split_flags.h"
@@ -57,10 +58,14 @@ int run_cv(const ParsedArgs& args) {
     return true;
   };
   std::vector<host::SplitScore> scores(splits.size());
-  for (std::size_t f = 0; f < splits.size(); ++f) {
-    if (!host::score_split(table, splits[f], fit, &scores[f], &error)) {
-      return fail("cv", path + ": fold " + std::to_string(f + 1) + " of " + std::to_string(splits.size()) +
-                            ": " + error.to_string());
+  {
+    host::Progress progress("folds", splits.size(), host::stderr_is_terminal() && !args.has("json"));
+    for (std::size_t f = 0; f < splits.size(); ++f) {
+      if (!host::score_split(table, splits[f], fit, &scores[f], &error)) {
+        return fail("cv", path + ": fold " + std::to_string(f + 1) + " of " + std::to_string(splits.size()) +
+                              ": " + error.to_string());
+      }
+      progress.advance();
     }
   }
   const host::ScoreSummary summary = host::summarize(scores);
