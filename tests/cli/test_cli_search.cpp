@@ -150,3 +150,14 @@ TEST_CASE("search: bad requests are refused and nothing is written") {
   }
   CHECK(read_text("s_bad.ember").empty());
 }
+
+TEST_CASE("search: a candidate whose fit fails is reported and ranked last") {
+  // validation_fraction=0.999 holds out every training row of each fold.
+  const auto r = run_ember("search " + data("iris.csv") +
+                           " --target species --model gbdt --param n_estimators=5"
+                           " --grid 'validation_fraction=0.999,0.2' -o search_fail.ember");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "validation_fraction=0.999  (fold 1: validation_fraction leaves no rows to train on"));
+  CHECK(contains(r.out, "validation_fraction=0.2  <- best"));
+}
