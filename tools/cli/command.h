@@ -40,6 +40,7 @@ Command train_command();
 Command eval_command();
 Command cv_command();
 Command search_command();
+Command runs_command();
 Command synth_command();
 
 }  // namespace ember::cli

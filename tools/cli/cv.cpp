@@ -10,6 +10,7 @@
 #include "model_spec.h"
 #include "pipeline_flags.h"
 #include "split_flags.h"
+#include "tracking.h"
 
 namespace ember::cli {
 
@@ -33,6 +34,7 @@ int run_cv(const ParsedArgs& args) {
   if (!args.has("target")) return usage("--target COL is required: the column to predict");
   ModelSpec spec;
   if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
+  host::RunRecord run = start_run(args, "cv", path);
   csv.target = args.get("target");
   host::Table table;
   host::Error error;
@@ -70,6 +72,17 @@ int run_cv(const ParsedArgs& args) {
   }
   const host::ScoreSummary summary = host::summarize(scores);
   const std::size_t n_classes = target.labels.size();
+  run.params.emplace_back("split", description);
+  run.params.emplace_back("folds", std::to_string(scores.size()));
+  for (std::size_t k = 0; k < summary.names.size(); ++k) {
+    run.metrics.push_back({summary.names[k], summary.mean[k], 0});
+    run.metrics.push_back({summary.names[k] + "_std", summary.std[k], 0});
+  }
+  for (std::size_t f = 0; f < scores.size(); ++f) {
+    for (const auto& [name, value] : scores[f].evaluation.metrics)
+      run.metrics.push_back({"fold_" + name, value, static_cast<std::int64_t>(f + 1)});
+  }
+  const std::string run_id = finish_run(args, "cv", &run);
 
   if (args.has("json")) {
     host::JsonWriter j;
@@ -92,7 +105,9 @@ int run_cv(const ParsedArgs& args) {
     for (std::size_t k = 0; k < summary.names.size(); ++k) j.key(summary.names[k]).value(summary.mean[k]);
     j.end_object().key("std").begin_object();
     for (std::size_t k = 0; k < summary.names.size(); ++k) j.key(summary.names[k]).value(summary.std[k]);
-    j.end_object().end_object();
+    j.end_object();
+    write_run_id(j, run_id);
+    j.end_object();
     std::printf("%s\n", j.str().c_str());
     return kExitOk;
   }
@@ -118,6 +133,7 @@ int run_cv(const ParsedArgs& args) {
   for (std::size_t k = 0; k < summary.names.size(); ++k) {
     std::printf("  %-19s %.6f +- %.6f\n", summary.names[k].c_str(), summary.mean[k], summary.std[k]);
   }
+  print_run_id(args, run_id);
   return kExitOk;
 }
 
@@ -146,6 +162,7 @@ Command cv_command() {
   };
   add_split_options(&command.spec);
   add_pipeline_options(&command.spec);
+  add_tracking_options(&command.spec);
   add_csv_options(&command.spec);
   command.run = run_cv;
   return command;

@@ -18,6 +18,7 @@
 #include "params.h"
 #include "pipeline_flags.h"
 #include "split_flags.h"
+#include "tracking.h"
 
 namespace ember::cli {
 
@@ -105,6 +106,7 @@ int run_search(const ParsedArgs& args) {
   if (!args.has("output")) return usage("-o BEST.ember is required: where to write the refitted best model");
   ModelSpec base;
   if (!model_spec_from_args(args, {}, &base, &error_text)) return usage(error_text);
+  host::RunRecord run = start_run(args, "search", path);
 
   // The candidates.
   std::vector<host::ParamDomain> domains;
@@ -296,6 +298,39 @@ int run_search(const ParsedArgs& args) {
     return fail("search", error.to_string());
 
   const char* kind = halving ? (grid ? "halving grid" : "halving random") : (grid ? "grid" : "random");
+  // The search is the parent run; each candidate a run nested under it.
+  run.params.emplace_back("search", kind);
+  run.params.emplace_back("metric", metric);
+  run.params.emplace_back("split", description);
+  run.params.emplace_back("candidates", std::to_string(trials.size()));
+  run.params.emplace_back("output", output);
+  for (const std::string& p : trials[best].params) {
+    const std::size_t eq = p.find('=');
+    run.params.emplace_back("best_" + p.substr(0, eq), p.substr(eq + 1));
+  }
+  run.metrics = {{metric, trials[best].mean, 0}, {metric + "_std", trials[best].std, 0}};
+  run.artifacts = {
+      {"model.ember", std::string(reinterpret_cast<const char*>(refit.storage.data()), refit.size)}};
+  const std::string run_id = finish_run(args, "search", &run);
+  if (!run_id.empty()) {
+    for (std::size_t t = 0; t < trials.size(); ++t) {
+      host::RunRecord child;
+      child.experiment = run.experiment;
+      child.parent_run_id = run_id;
+      child.name = "trial " + std::to_string(t + 1);
+      child.start_ms = run.start_ms;
+      child.failed = trials[t].mean != trials[t].mean;
+      for (const std::string& p : trials[t].params) {
+        const std::size_t eq = p.find('=');
+        child.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+      }
+      child.params.emplace_back("rows", std::to_string(trials[t].rows));
+      if (!child.failed) child.metrics = {{metric, trials[t].mean, 0}, {metric + "_std", trials[t].std, 0}};
+      child.tags = {{"ember.command", "search"}, {"ember.trial", std::to_string(t + 1)}};
+      if (!trials[t].error.empty()) child.tags.emplace_back("ember.error", trials[t].error);
+      if (finish_run(args, "search", &child).empty()) break;
+    }
+  }
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("data").value(path).key("target").value(target_name);
@@ -327,6 +362,7 @@ int run_search(const ParsedArgs& args) {
     write_params(j, trials[best].params);
     j.key("mean").value(trials[best].mean).key("std").value(trials[best].std).end_object();
     j.key("output").value(output).key("model_bytes").value(static_cast<std::uint64_t>(refit.size));
+    write_run_id(j, run_id);
     j.end_object();
     std::printf("%s\n", j.str().c_str());
     return kExitOk;
@@ -353,6 +389,7 @@ int run_search(const ParsedArgs& args) {
   std::printf("best: %s, %s %.6f +- %.6f; refitted on %zu rows, wrote %s (%zu bytes)\n",
               params_text(trials[best].params).c_str(), metric.c_str(), trials[best].mean, trials[best].std,
               table.rows - refit.dropped_rows, output.c_str(), refit.size);
+  print_run_id(args, run_id);
   return kExitOk;
 }
 
@@ -402,6 +439,7 @@ Command search_command() {
   };
   add_split_options(&command.spec);
   add_pipeline_options(&command.spec);
+  add_tracking_options(&command.spec);
   add_csv_options(&command.spec);
   command.run = run_search;
   return command;

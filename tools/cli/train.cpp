@@ -14,6 +14,7 @@
 #include "model_spec.h"
 #include "params.h"
 #include "pipeline_flags.h"
+#include "tracking.h"
 
 namespace ember::cli {
 
@@ -33,7 +34,8 @@ void write_pipeline_json(host::JsonWriter& j, const std::vector<std::string>& st
   j.end_array();
 }
 
-int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec) {
+int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec,
+                    host::RunRecord& run) {
   host::TreeTrainOptions& options = spec.tree;
   const std::uint64_t seed = spec.seed;
   const bool gbdt = options.kind == host::TreeKind::gbdt;
@@ -68,6 +70,16 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   const std::string output = args.get("output");
   const std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
   if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
+  run.params.emplace_back("output", output);
+  run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
+                 {"model_bytes", static_cast<double>(trained.size), 0},
+                 {"trees", static_cast<double>(trained.trees), 0},
+                 {"leaves", static_cast<double>(trained.leaves), 0}};
+  if (trained.oob_score == trained.oob_score) run.metrics.push_back({"oob_score", trained.oob_score, 0});
+  for (std::size_t r = 0; r < trained.validation_loss.size(); ++r)
+    run.metrics.push_back({"validation_loss", trained.validation_loss[r], static_cast<std::int64_t>(r + 1)});
+  run.artifacts = {{"model.ember", std::string(bytes)}};
+  const std::string run_id = finish_run(args, "train", &run);
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("model").value(trained.model_name);
@@ -93,6 +105,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
       j.end_array();
     }
     j.key("output").value(output).key("seed").value(seed);
+    write_run_id(j, run_id);
     write_pipeline_json(j, trained.pipeline, trained.dropped_rows);
     j.key("feature_importance").begin_array();
     for (std::size_t f = 0; f < trained.feature_names.size(); ++f) {
@@ -121,6 +134,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
                   trained.validation_loss.size() < options.gbdt.n_estimators ? " (stopped early)" : "");
     }
     std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
+    print_run_id(args, run_id);
   }
   return kExitOk;
 }
@@ -138,7 +152,8 @@ int run_train(const ParsedArgs& args) {
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
   ModelSpec spec;
   if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
-  if (spec.trees) return run_train_trees(args, path, csv, spec);
+  host::RunRecord run = start_run(args, "train", path);
+  if (spec.trees) return run_train_trees(args, path, csv, spec, run);
   const host::LinearTrainOptions& options = spec.linear;
   const std::uint64_t seed = spec.seed;
 
@@ -154,6 +169,13 @@ int run_train(const ParsedArgs& args) {
   const std::string output = args.get("output");
   const std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
   if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
+  run.params.emplace_back("output", output);
+  run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
+                 {"model_bytes", static_cast<double>(trained.size), 0},
+                 {"iterations", static_cast<double>(trained.report.iterations), 0},
+                 {"objective", trained.report.objective, 0}};
+  run.artifacts = {{"model.ember", std::string(bytes)}};
+  const std::string run_id = finish_run(args, "train", &run);
 
   const std::uint32_t max_iter =
       options.kind == host::LinearKind::logistic ? options.logistic.max_iter : options.linear.max_iter;
@@ -177,6 +199,7 @@ int run_train(const ParsedArgs& args) {
     j.key("objective").value(trained.report.objective);
     j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
     j.key("output").value(output).key("seed").value(seed);
+    write_run_id(j, run_id);
     write_pipeline_json(j, trained.pipeline, trained.dropped_rows);
     j.end_object();
     std::printf("%s\n", j.str().c_str());
@@ -189,6 +212,7 @@ int run_train(const ParsedArgs& args) {
                 trained.report.converged ? "converged" : "NOT converged", trained.report.objective,
                 trained.fit_seconds);
     std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
+    print_run_id(args, run_id);
   }
   return kExitOk;
 }
@@ -223,6 +247,7 @@ Command train_command() {
       {"json", "", "print a JSON summary: fit seconds, iterations, converged, model bytes"},
   };
   add_pipeline_options(&command.spec);
+  add_tracking_options(&command.spec);
   add_csv_options(&command.spec);
   command.run = run_train;
   return command;
