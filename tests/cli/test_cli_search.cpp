@@ -28,9 +28,10 @@ std::vector<double> trial_means(const std::string& json) {
   return v;
 }
 
-// The JSON without the parts that vary between runs (timings, threads).
+// The JSON without the parts that vary between runs (timings, threads,
+// the tracked run's id).
 std::string stable(std::string json) {
-  for (const std::string key : {"\"fit_seconds\":", "\"threads\":"}) {
+  for (const std::string key : {"\"fit_seconds\":", "\"threads\":", "\"run_id\":"}) {
     for (std::size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + 1)) {
       const std::size_t end = json.find_first_of(",}", at);
       json.erase(at, end - at);
