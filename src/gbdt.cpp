@@ -632,9 +632,11 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
       }
       if (stopping && round - best_round >= o_.early_stopping_rounds) {
         ++round;
+        if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round, o_.n_estimators);
         break;
       }
     }
+    if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round + 1, o_.n_estimators);
   }
   m->rounds_run = round;
   m->rounds = stopping ? best_round + 1 : round;

@@ -86,6 +86,11 @@ struct GbdtOptions {
   bool quantized_gradients = false;
   std::uint64_t seed = 0;              // draws for subsample and colsample
   const Executor* executor = nullptr;  // optional; results do not depend on it
+  // Optional: called after each round trained with (context, rounds
+  // trained, n_estimators), e.g. for a progress bar; it cannot change the
+  // fit. A plain function pointer, so C and firmware can pass one.
+  void (*on_round)(void* context, std::uint32_t done, std::uint32_t total) = nullptr;
+  void* on_round_context = nullptr;
 };
 
 // A held-out set, binned with the training data's bins (bin_like).

@@ -155,3 +155,17 @@ TEST_CASE("cv: bad flags and data are refused with the cause") {
     CHECK(contains(r.err, c.message));
   }
 }
+
+TEST_CASE("cv: a progress bar on a terminal only") {
+  // script(1) runs the command on a pseudo-terminal.
+  REQUIRE(std::system("command -v script >/dev/null") == 0);
+  const std::string cmd =
+      std::string(EMBER_CLI) + " cv " + data("iris.csv") + " --target species --model tree --no-track";
+  const auto tty = ember::test::run_shell("script -qec '" + cmd + "' /dev/null");
+  CHECK(contains(tty, "5/5 folds [####################]"));
+  const auto tty_json = ember::test::run_shell("script -qec '" + cmd + " --json' /dev/null");
+  CHECK(!contains(tty_json, "folds ["));
+  const auto piped = run_ember("cv " + data("iris.csv") + " --target species --model tree --no-track");
+  CHECK(!contains(piped.err, "folds ["));
+  CHECK(!contains(piped.out, "folds ["));
+}

@@ -159,6 +159,7 @@ TEST_CASE("search: a candidate whose fit fails is reported and ranked last") {
                            " --grid 'validation_fraction=0.999,0.2' -o search_fail.ember");
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.out, "validation_fraction=0.999  (fold 1: validation_fraction leaves no rows to train on"));
+  CHECK(
+      contains(r.out, "validation_fraction=0.999  (fold 1: validation_fraction leaves no rows to train on"));
   CHECK(contains(r.out, "validation_fraction=0.2  <- best"));
 }

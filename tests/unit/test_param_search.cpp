@@ -1,4 +1,5 @@
-// Search spaces, candidates and the successive-halving schedule
+// Search spaces, candidates, the successive-halving schedule and the
+// progress line
 // (host/param_search.h). The schedules are scikit-learn 1.2.1's
 // HalvingGridSearchCV.n_resources_, printed by
 // tests/data/reference/cli_search_reference.py.
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "host/param_search.h"
+#include "host/progress.h"
 
 using namespace ember::host;
 
@@ -84,4 +86,12 @@ TEST_CASE("successive halving rows, as scikit-learn's HalvingGridSearchCV") {
   // halving iris.csv 40 candidates factor 3 n_resources_ [30, 90]
   CHECK(halving_rows(40, 150, 2 * 5 * 3, 3) == std::vector<std::size_t>{30, 90});
   CHECK(halving_rows(1, 100, 10, 3) == std::vector<std::size_t>{100});
+}
+
+TEST_CASE("progress line") {
+  // 12 of 40: 6 of 20 marks; ETA 3.2 / 12 x 28 = 7.47 s.
+  CHECK(Progress::line("trials", 12, 40, 3.2) ==
+        "12/40 trials [######..............] 3.2 s elapsed, ETA 7.5 s");
+  CHECK(Progress::line("folds", 5, 5, 1.0) == "5/5 folds [####################] 1.0 s elapsed");
+  CHECK(Progress::line("folds", 0, 5, 0.0) == "0/5 folds [....................] 0.0 s elapsed");
 }

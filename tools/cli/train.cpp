@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "host/file_io.h"
 #include "host/json_writer.h"
 #include "host/linear_trainer.h"
+#include "host/progress.h"
 #include "host/suggest.h"
 #include "host/tree_trainer.h"
 #include "model_spec.h"
@@ -62,8 +64,18 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     if (!host::read_csv(valid_path, valid_csv, &valid, &error)) return fail("train", error.to_string());
     options.valid = &valid;
   }
+  // A progress bar for rounds or trees on a terminal (not with --json).
+  std::unique_ptr<host::Progress> progress;
+  if (host::stderr_is_terminal() && !args.has("json") && options.kind != host::TreeKind::tree) {
+    options.on_progress = [&progress](std::size_t done, std::size_t total, const char* unit) {
+      if (!progress) progress = std::make_unique<host::Progress>(unit, total, true);
+      progress->advance(done - progress->done());
+    };
+  }
   host::TrainedTrees trained;
-  if (!host::train_tree_model(table, options, &trained, &error)) {
+  const bool trained_ok = host::train_tree_model(table, options, &trained, &error);
+  progress.reset();
+  if (!trained_ok) {
     if (error.file.empty()) error.file = error.message.rfind("validation", 0) == 0 ? args.get("valid") : path;
     return fail("train", error.to_string());
   }

@@ -24,9 +24,18 @@ void Progress::advance(std::size_t done) {
   if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   done_ += done;
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const auto now = std::chrono::steady_clock::now();
+  // At most ten redraws a second, and always the last.
+  if (done_ < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
   std::fprintf(stderr, "\r%s\033[K", line(what_, done_, total_, elapsed).c_str());
   std::fflush(stderr);
+}
+
+std::size_t Progress::done() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return done_;
 }
 
 std::string Progress::line(const std::string& what, std::size_t done, std::size_t total, double elapsed) {

@@ -24,6 +24,7 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void advance(std::size_t done = 1);
+  std::size_t done();  // units so far
 
   // "12/40 trials [#####.....] 3.2 s elapsed, ETA 7.1 s" (the bar 20 wide).
   static std::string line(const std::string& what, std::size_t done, std::size_t total, double elapsed);
@@ -32,7 +33,7 @@ class Progress {
   std::string what_;
   std::size_t total_, done_ = 0;
   bool enabled_;
-  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_, last_draw_;
   std::mutex mutex_;
 };
 

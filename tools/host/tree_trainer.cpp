@@ -273,6 +273,12 @@ bool train_gbdt(const TreeTrainOptions& options, Prepared& p, const Holdout& h, 
   go.executor = pool != nullptr ? &pool->executor() : nullptr;
   if (has_valid && !options.early_stopping_given)
     go.early_stopping_rounds = 10;  // scikit-learn's n_iter_no_change
+  if (options.on_progress) {
+    go.on_round = [](void* context, std::uint32_t done, std::uint32_t total) {
+      (*static_cast<const TreeTrainOptions*>(context)).on_progress(done, total, "rounds");
+    };
+    go.on_round_context = const_cast<TreeTrainOptions*>(&options);
+  }
   const Subset train = take_rows(p, train_rows);
 
   const auto start = std::chrono::steady_clock::now();
@@ -368,6 +374,7 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
   std::vector<Status> status(n_trees, Status::ok);
   // Scratch arenas, one per thread at a time.
   std::mutex scratch_mutex;
+  std::size_t trees_done = 0;  // guarded by scratch_mutex
   std::vector<std::unique_ptr<Arena>> free_scratch;
   // A single tree may use the threads inside itself; a forest uses them across trees.
   const Executor* inner = !ensemble && pool != nullptr ? &pool->executor() : nullptr;
@@ -408,6 +415,7 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
                                   &fitted[t], &imp);
     std::lock_guard<std::mutex> lock(scratch_mutex);
     free_scratch.push_back(std::move(scratch));
+    if (ensemble && options.on_progress) options.on_progress(++trees_done, n_trees, "trees");
   };
   auto fit_range = [&](std::size_t begin, std::size_t end) {
     for (std::size_t t = begin; t < end; ++t) fit_one(t);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct TreeTrainOptions {
   unsigned n_jobs = 1;                 // threads; 0 = one per core. The model bytes do not depend on it
   // Steps before the trees; none by default (trees read raw columns).
   PipelineOptions pipeline;
+  // Optional: told (units done, total, unit name) as boosting rounds or
+  // forest trees finish, from any thread; for a progress bar.
+  std::function<void(std::size_t done, std::size_t total, const char* unit)> on_progress;
 };
 
 struct TrainedTrees {
