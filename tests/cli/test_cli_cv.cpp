@@ -140,8 +140,8 @@ TEST_CASE("cv: bad flags and data are refused with the cause") {
       {iris + " --split group --groups sepal_length --folds 50", "folds need at least as many groups", 1},
       {iris + " --folds 1", "--folds must be a whole number >= 2, got '1'", 2},
       {iris + " --folds 60", "every class has fewer rows than folds", 1},
-      {iris + " --split weekly", "--split must be kfold, stratified, group, time or repeated, got 'weekly'",
-       2},
+      {iris + " --split weekly",
+       "--split must be kfold, stratified, group, time, repeated or holdout, got 'weekly'", 2},
       {iris + " --gap 3", "--gap and --test-size apply to --split time", 2},
       {iris + " --split time --folds 10 --test-size 20", "do not fit 150 rows", 1},
       {iris + " --split time --shuffle", "--shuffle applies to --split kfold or stratified", 2},
@@ -168,4 +168,24 @@ TEST_CASE("cv: a progress bar on a terminal only") {
   const auto piped = run_ember("cv " + data("iris.csv") + " --target species --model tree --no-track");
   CHECK(!contains(piped.err, "folds ["));
   CHECK(!contains(piped.out, "folds ["));
+}
+
+TEST_CASE("cv: a stratified hold-out split") {
+  const std::string base =
+      "cv " + data("iris.csv") + " --target species --model tree --split holdout --no-track --json";
+  const auto a = run_ember(base + " --seed 5");
+  INFO(a.out << a.err);
+  REQUIRE(a.exit_code == 0);
+  // ceil(0.25 x 50) = 13 rows of each of the three classes.
+  CHECK(contains(a.out, "\"train_rows\":111,\"test_rows\":39"));
+  CHECK(contains(a.out, "\"split\":\"hold-out of 39 rows (stratified), seed 5\""));
+  CHECK(per_fold(a.out, "logloss") == per_fold(run_ember(base + " --seed 5").out, "logloss"));
+  const auto b = run_ember(base + " --test-fraction 0.1");
+  REQUIRE(b.exit_code == 0);
+  CHECK(contains(b.out, "\"train_rows\":135,\"test_rows\":15"));
+  const auto bad = run_ember(base + " --test-fraction 0.999");
+  CHECK(bad.exit_code == 1);
+  CHECK(contains(bad.err, "leaves no rows to train on"));
+  CHECK(run_ember(base + " --test-fraction 1").exit_code == 2);
+  CHECK(run_ember(base + " --folds 3").exit_code == 2);
 }

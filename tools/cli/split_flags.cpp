@@ -30,7 +30,9 @@ std::string status_text(Status s) { return std::string(status_name(s)) + ": " + 
 
 void add_split_options(CommandSpec* spec) {
   spec->options.push_back({"folds", "K", "number of folds (splits for --split time); default 5"});
-  spec->options.push_back({"split", "KIND", "kfold, stratified, group, time or repeated (see below)"});
+  spec->options.push_back(
+      {"split", "KIND", "kfold, stratified, group, time, repeated or holdout (see below)"});
+  spec->options.push_back({"test-fraction", "F", "--split holdout: share of rows held out (default 0.25)"});
   spec->options.push_back({"shuffle", "", "shuffle rows (from --seed) before kfold / stratified folds"});
   spec->options.push_back({"repeats", "R", "--split repeated: R shuffled k-folds (default 10)"});
   spec->options.push_back({"groups", "COL", "--split group: the column naming each row's group"});
@@ -46,6 +48,8 @@ std::string split_help() {
          "  group        GroupKFold: rows of a --groups COL value stay in one fold\n"
          "  time         TimeSeriesSplit: train on the past rows, test on the next block\n"
          "               (--gap N, --test-size N); rows must be in time order\n"
+         "  holdout      one split: --test-fraction F (0.25) of each class's rows (of all\n"
+         "               rows for numbers), drawn from --seed, validate (train_test_split)\n"
          "Shuffles come from --seed, so the same seed gives the same folds everywhere.";
 }
 
@@ -62,8 +66,25 @@ bool splits_from_args(const ParsedArgs& args, std::uint64_t seed, host::Table* t
       !count_flag(args, "test-size", 1, &test_size, error))
     return false;
   const bool shuffle = args.has("shuffle");
-  if (kind != "kfold" && kind != "stratified" && kind != "group" && kind != "time" && kind != "repeated") {
-    *error = "--split must be kfold, stratified, group, time or repeated, got '" + kind + "'";
+  if (kind != "kfold" && kind != "stratified" && kind != "group" && kind != "time" && kind != "repeated" &&
+      kind != "holdout") {
+    *error = "--split must be kfold, stratified, group, time, repeated or holdout, got '" + kind + "'";
+    return false;
+  }
+  double test_fraction = 0.25;
+  if (args.has("test-fraction")) {
+    if (kind != "holdout") {
+      *error = "--test-fraction applies to --split holdout";
+      return false;
+    }
+    if (!parse_double(args.get("test-fraction"), &test_fraction) ||
+        !(test_fraction > 0.0 && test_fraction < 1.0)) {
+      *error = "--test-fraction must be a number in (0, 1), got '" + args.get("test-fraction") + "'";
+      return false;
+    }
+  }
+  if (kind == "holdout" && args.has("folds")) {
+    *error = "--folds does not apply to --split holdout (one split; see --test-fraction)";
     return false;
   }
   if (kind == "stratified" && !classes) {
@@ -82,8 +103,8 @@ bool splits_from_args(const ParsedArgs& args, std::uint64_t seed, host::Table* t
     *error = "--repeats applies to --split repeated";
     return false;
   }
-  if (shuffle && (kind == "group" || kind == "time" || kind == "repeated")) {
-    *error = "--shuffle applies to --split kfold or stratified (repeated always shuffles)";
+  if (shuffle && (kind == "group" || kind == "time" || kind == "repeated" || kind == "holdout")) {
+    *error = "--shuffle applies to --split kfold or stratified (repeated and holdout always shuffle)";
     return false;
   }
   *usage = false;  // from here on, the data does not fit the flags
@@ -123,6 +144,22 @@ bool splits_from_args(const ParsedArgs& args, std::uint64_t seed, host::Table* t
     }
     *description = std::to_string(folds) + " time-series splits" +
                    (gap ? ", gap " + std::to_string(gap) : std::string());
+    return true;
+  }
+  if (kind == "holdout") {
+    std::vector<std::uint8_t> is_test(n);
+    const Status s =
+        holdout(n, ys, n_classes, test_fraction, seed, 0, scratch, Span<std::uint8_t>(is_test.data(), n));
+    host::Split sp;
+    for (std::size_t i = 0; i < n; ++i) (is_test[i] ? sp.test : sp.train).push_back(i);
+    if (s != Status::ok || sp.train.empty() || sp.test.empty()) {
+      *error = "--split holdout: --test-fraction " + args.get("test-fraction", "0.25") + " of " +
+               std::to_string(n) + " rows leaves no rows to " + (sp.train.empty() ? "train on" : "validate");
+      return false;
+    }
+    splits->push_back(std::move(sp));
+    *description = "hold-out of " + std::to_string(splits->back().test.size()) + " rows" +
+                   (classes ? " (stratified)" : "") + ", seed " + std::to_string(seed);
     return true;
   }
   if (kind == "group") {
