@@ -59,6 +59,16 @@ Status check_labels_and_matrix(Span<const std::int32_t> y, MatrixView<const floa
   return Status::ok;
 }
 
+// The checks of the metrics that read n x K probabilities: shapes,
+// weights, K >= 2, labels in [0, K) and finite entries.
+Status check_probabilities(Span<const std::int32_t> y, MatrixView<const float> proba, Span<const float> w,
+                           double* total) {
+  if (proba.rows != y.size()) return Status::shape_mismatch;
+  EMBER_TRY(check_weights(y.size(), w, total));
+  if (proba.cols < 2) return Status::bad_value;
+  return check_labels_and_matrix(y, proba);
+}
+
 // Scores descending, then index ascending: a strict total order on the
 // indices, so every correct sort produces the same permutation.
 struct ByScoreDescending {
@@ -188,11 +198,8 @@ Status accuracy(Span<const std::int32_t> y_true, Span<const std::int32_t> y_pred
 
 Status log_loss(Span<const std::int32_t> y_true, MatrixView<const float> proba,
                 Span<const float> sample_weight, double* out) noexcept {
-  if (proba.rows != y_true.size()) return Status::shape_mismatch;
   double total = 0.0;
-  EMBER_TRY(check_weights(y_true.size(), sample_weight, &total));
-  if (proba.cols < 2) return Status::bad_value;
-  EMBER_TRY(check_labels_and_matrix(y_true, proba));
+  EMBER_TRY(check_probabilities(y_true, proba, sample_weight, &total));
   double loss = 0.0;
   for (std::size_t i = 0; i < proba.rows; ++i) {
     double row_sum = 0.0;
@@ -231,11 +238,8 @@ Status roc_auc(Span<const std::int32_t> y_true, Span<const float> scores, Span<c
 
 Status roc_auc_ovr_macro(Span<const std::int32_t> y_true, MatrixView<const float> proba,
                          Span<const float> sample_weight, Arena& arena, double* out) noexcept {
-  if (proba.rows != y_true.size()) return Status::shape_mismatch;
   double total = 0.0;
-  EMBER_TRY(check_weights(y_true.size(), sample_weight, &total));
-  if (proba.cols < 2) return Status::bad_value;
-  EMBER_TRY(check_labels_and_matrix(y_true, proba));
+  EMBER_TRY(check_probabilities(y_true, proba, sample_weight, &total));
   // scikit-learn's np.allclose(1, row sums): |1 - s| <= atol + rtol |s|.
   for (std::size_t i = 0; i < proba.rows; ++i) {
     double s = 0.0;
@@ -385,11 +389,8 @@ Status average_precision(Span<const std::int32_t> y_true, Span<const float> scor
 
 Status brier_score(Span<const std::int32_t> y_true, MatrixView<const float> proba,
                    Span<const float> sample_weight, double* out) noexcept {
-  if (proba.rows != y_true.size()) return Status::shape_mismatch;
   double total = 0.0;
-  EMBER_TRY(check_weights(y_true.size(), sample_weight, &total));
-  if (proba.cols < 2) return Status::bad_value;
-  EMBER_TRY(check_labels_and_matrix(y_true, proba));
+  EMBER_TRY(check_probabilities(y_true, proba, sample_weight, &total));
   double sum = 0.0;
   for (std::size_t i = 0; i < proba.rows; ++i) {
     double row = 0.0;

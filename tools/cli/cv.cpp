@@ -154,16 +154,9 @@ Command cv_command() {
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
-      {"target", "COL", "the column to predict"},
-      {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
-      {"param", "KEY=VALUE", "a model parameter (see ember train --help)", /*repeatable=*/true},
-      {"seed", "N", "random seed for the model and for shuffled splits"},
       {"json", "", "print per-fold metrics, their mean and std as one JSON object"},
   };
-  add_split_options(&command.spec);
-  add_pipeline_options(&command.spec);
-  add_tracking_options(&command.spec);
-  add_csv_options(&command.spec);
+  add_cross_validation_options(&command.spec, "a model parameter (see ember train --help)");
   command.run = run_cv;
   return command;
 }

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,20 +78,13 @@ int run_eval(const ParsedArgs& args) {
 
   host::Evaluation ev;
   if (classifier) {
-    // CSV label -> the model's class index.
-    std::map<std::string, std::int32_t> index;
-    for (std::size_t k = 0; k < lm.class_labels.size(); ++k)
-      index[lm.class_labels[k]] = static_cast<std::int32_t>(k);
-    std::vector<std::int32_t> y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string& label = target.labels[static_cast<std::size_t>(target.codes[i])];
-      const auto it = index.find(label);
-      if (it == index.end()) {
-        return fail("eval", data_path + ": data row " + std::to_string(i + 1) + ": the target label '" +
-                                label + "' is not one of the model's classes (" +
-                                host::quoted_list(lm.class_labels) + ")");
-      }
-      y[i] = it->second;
+    std::vector<std::int32_t> y;
+    std::size_t row = 0;
+    std::string label;
+    if (!host::class_indices(target, n, lm, &y, &row, &label)) {
+      return fail("eval", data_path + ": data row " + std::to_string(row + 1) + ": the target label '" +
+                              label + "' is not one of the model's classes (" +
+                              host::quoted_list(lm.class_labels) + ")");
     }
     std::vector<float> proba;
     if (!host::predict_rows(data_path, lm, in, Output::probability, &proba, &error)) {

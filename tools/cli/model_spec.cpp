@@ -3,8 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "command.h"
 #include "params.h"
 #include "pipeline_flags.h"
+#include "split_flags.h"
+#include "tracking.h"
 
 namespace ember::cli {
 
@@ -241,24 +244,29 @@ bool model_spec_from_args(const ParsedArgs& args, const std::vector<std::string>
 }
 
 bool fit_model(const host::Table& table, const ModelSpec& spec, FittedModel* out, host::Error* error) {
-  if (spec.trees) {
-    host::TrainedTrees& t = out->trees;
-    if (!host::train_tree_model(table, spec.tree, &t, error)) return false;
+  // Both trainers report the same fields under the same names.
+  auto take = [out](const auto& t) {
     out->storage = t.storage;
     out->size = t.size;
     out->fit_seconds = t.fit_seconds;
     out->dropped_rows = t.dropped_rows;
     out->pipeline = t.pipeline;
     return true;
-  }
-  host::TrainedModel& t = out->linear;
-  if (!host::train_linear_model(table, spec.linear, &t, error)) return false;
-  out->storage = t.storage;
-  out->size = t.size;
-  out->fit_seconds = t.fit_seconds;
-  out->dropped_rows = t.dropped_rows;
-  out->pipeline = t.pipeline;
-  return true;
+  };
+  if (spec.trees) return host::train_tree_model(table, spec.tree, &out->trees, error) && take(out->trees);
+  return host::train_linear_model(table, spec.linear, &out->linear, error) && take(out->linear);
+}
+
+void add_cross_validation_options(CommandSpec* spec, const std::string& param_help) {
+  spec->options.insert(spec->options.begin(),
+                       {{"target", "COL", "the column to predict"},
+                        {"model", "NAME", kModelNames},
+                        {"param", "KEY=VALUE", param_help, /*repeatable=*/true},
+                        {"seed", "N", "random seed for the models, shuffled splits and draws"}});
+  add_split_options(spec);
+  add_pipeline_options(spec);
+  add_tracking_options(spec);
+  add_csv_options(spec);
 }
 
 std::string model_params_help() {

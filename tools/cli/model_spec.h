@@ -48,6 +48,10 @@ struct FittedModel {
 // Fits `spec` on every row of `table` (its target set).
 bool fit_model(const host::Table& table, const ModelSpec& spec, FittedModel* out, host::Error* error);
 
+// --target, --model, --param and --seed, then the split, pipeline,
+// tracking and CSV options: what cv and search both take.
+void add_cross_validation_options(CommandSpec* spec, const std::string& param_help);
+
 // "--param" help for every model, shared by the commands' --help.
 std::string model_params_help();
 

@@ -423,8 +423,6 @@ Command search_command() {
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
-      {"target", "COL", "the column to predict"},
-      {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
       {"grid", "'K=V1,V2 ...'", "grid search over these values"},
       {"random", "N", "random search: N candidates drawn from --space"},
       {"space", "'K=dist(a,b) ...'", "uniform(a,b), loguniform(a,b), int(a,b) or choice(v1,v2,...)"},
@@ -432,15 +430,10 @@ Command search_command() {
       {"factor", "F", "--halving: keep 1/F of the candidates per round (default 3)"},
       {"metric", "NAME", "what to optimise (default accuracy or r2)"},
       {"jobs", "N", "threads for the fits (default every core; -1 the same)"},
-      {"param", "KEY=VALUE", "a fixed model parameter for every candidate", /*repeatable=*/true},
-      {"seed", "N", "random seed for the draws, shuffled splits and the models"},
       {"output", "BEST.ember", "where to write the refitted best model (atomically)", false, 'o'},
       {"json", "", "print every trial and the best as one JSON object"},
   };
-  add_split_options(&command.spec);
-  add_pipeline_options(&command.spec);
-  add_tracking_options(&command.spec);
-  add_csv_options(&command.spec);
+  add_cross_validation_options(&command.spec, "a fixed model parameter for every candidate");
   command.run = run_search;
   return command;
 }

@@ -1,7 +1,6 @@
 #include "host/cross_validation.h"
 
 #include <cmath>
-#include <map>
 
 #include "ember/predict.h"
 #include "host/model_file.h"
@@ -71,21 +70,15 @@ bool score_split(const Table& table, const Split& split, const FitFunction& fit,
   }
   const Model& m = lm.model;
   if (m.n_classes > 0) {
-    std::map<std::string, std::int32_t> index;
-    for (std::size_t k = 0; k < lm.class_labels.size(); ++k)
-      index[lm.class_labels[k]] = static_cast<std::int32_t>(k);
-    std::vector<std::int32_t> y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string& label = target.labels[static_cast<std::size_t>(target.codes[i])];
-      const auto it = index.find(label);
-      if (it == index.end()) {
-        *error =
-            Error{"", 0, 0,
-                  "class '" + label + "' has validation rows but no training rows in this split; use fewer " +
-                      "folds or a stratified split"};
-        return false;
-      }
-      y[i] = it->second;
+    std::vector<std::int32_t> y;
+    std::size_t row = 0;
+    std::string label;
+    if (!class_indices(target, n, lm, &y, &row, &label)) {
+      *error =
+          Error{"", 0, 0,
+                "class '" + label + "' has validation rows but no training rows in this split; use fewer " +
+                    "folds or a stratified split"};
+      return false;
     }
     std::vector<float> proba;
     if (!predict_rows("", lm, in, Output::probability, &proba, error)) return false;

@@ -68,7 +68,8 @@ void encode_model_rows(const LoadedModel& lm, ModelInput* out) {
       continue;
     }
     std::map<std::string, float> code;
-    for (std::size_t c = 0; c < lm.categories[j].size(); ++c) code[lm.categories[j][c]] = static_cast<float>(c);
+    for (std::size_t c = 0; c < lm.categories[j].size(); ++c)
+      code[lm.categories[j][c]] = static_cast<float>(c);
     std::vector<float> by_csv_code(col.labels.size());
     for (std::size_t c = 0; c < col.labels.size(); ++c) {
       const auto it = code.find(col.labels[c]);
@@ -79,6 +80,25 @@ void encode_model_rows(const LoadedModel& lm, ModelInput* out) {
       out->rows[r * width + j] = c < 0 ? NAN : by_csv_code[static_cast<std::size_t>(c)];
     }
   }
+}
+
+bool class_indices(const Column& target, std::size_t rows, const LoadedModel& lm,
+                   std::vector<std::int32_t>* y, std::size_t* bad_row, std::string* bad_label) {
+  std::map<std::string, std::int32_t> index;
+  for (std::size_t k = 0; k < lm.class_labels.size(); ++k)
+    index[lm.class_labels[k]] = static_cast<std::int32_t>(k);
+  y->assign(rows, 0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::string& label = target.labels[static_cast<std::size_t>(target.codes[i])];
+    const auto it = index.find(label);
+    if (it == index.end()) {
+      *bad_row = i;
+      *bad_label = label;
+      return false;
+    }
+    (*y)[i] = it->second;
+  }
+  return true;
 }
 
 bool predict_rows(const std::string& path, const LoadedModel& lm, const ModelInput& in, Output kind,

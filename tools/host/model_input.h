@@ -37,6 +37,12 @@ bool model_input_from_table(const Table& table, const LoadedModel& model, ModelI
 // Fills out->rows from out->table and out->columns (set by the two above).
 void encode_model_rows(const LoadedModel& model, ModelInput* out);
 
+// The model's class index of each of the first `rows` target labels (a
+// categorical column without missing values). A label that is not one of
+// the model's classes: false, with its row (0-based) and the label.
+bool class_indices(const Column& target, std::size_t rows, const LoadedModel& model,
+                   std::vector<std::int32_t>* y, std::size_t* bad_row, std::string* bad_label);
+
 // predict_batch over in.rows into *out (n x output_size). An unknown category
 // under an "error" policy is reported as "PATH: row R: column 'c' has
 // category 'x' that the model did not see in training".

@@ -128,7 +128,8 @@ bool experiment_dir(const fs::path& root, const std::string& name, std::int64_t 
     return false;
   }
   const std::string meta = "artifact_location: " + yaml_quoted("file://" + fs::absolute(*out).string()) +
-                           "\ncreation_time: " + std::to_string(now) + "\nexperiment_id: " + yaml_quoted(*id) +
+                           "\ncreation_time: " + std::to_string(now) +
+                           "\nexperiment_id: " + yaml_quoted(*id) +
                            "\nlast_update_time: " + std::to_string(now) +
                            "\nlifecycle_stage: active\nname: " + yaml_quoted(name) + "\n";
   return write(*out / "meta.yaml", meta, error);
@@ -198,7 +199,8 @@ bool record_run(const std::string& root_text, const RunRecord& run, std::string*
       "artifact_uri: " + yaml_quoted("file://" + fs::absolute(final_dir / "artifacts").string()) +
       "\nend_time: " + std::to_string(run.end_ms) +
       "\nentry_point_name: ''\nexperiment_id: " + yaml_quoted(exp_id) +
-      "\nlifecycle_stage: active\nrun_id: " + id + "\nrun_name: " + yaml_quoted(run.name) + "\nrun_uuid: " + id +
+      "\nlifecycle_stage: active\nrun_id: " + id + "\nrun_name: " + yaml_quoted(run.name) +
+      "\nrun_uuid: " + id +
       "\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: " + std::to_string(run.start_ms) +
       "\nstatus: " + (run.failed ? "4" : "3") + "\ntags: []\nuser_id: " + yaml_quoted(user_name()) + "\n";
   if (!write(temp / "meta.yaml", meta, error)) return cleanup();
