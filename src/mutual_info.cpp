@@ -225,9 +225,14 @@ Status ross_mi(const double* c, const std::uint32_t* label, std::size_t n, std::
 }
 
 // A 2-d tree over the points (x[i], y[i]), stored implicitly: the range
-// [lo, hi) of `index` at depth d is split at its middle by coordinate d % 2
-// (nth_element; the lower half holds coordinates <= the middle point's,
-// the upper half >=), down to kLeafSize points.
+// [lo, hi) of `index` at depth d is split at its middle point by
+// coordinate d % 2 (nth_element), which stays at index[mid] as the node's
+// own point; [lo, mid) holds coordinates <= its coordinate and
+// [mid + 1, hi) coordinates >=, down to kLeafSize points. The middle point
+// must stay out of both children: building [mid, hi) would move another
+// point to index[mid], and the search would then read a split value that
+// is not the bound of the lower half's coordinates (and skip subtrees
+// holding nearer points).
 struct PlaneTree {
   const double* x;
   const double* y;
@@ -240,7 +245,7 @@ struct PlaneTree {
     const std::size_t mid = lo + (hi - lo) / 2;
     std::nth_element(index + lo, index + mid, index + hi, ByValue{axis(depth)});
     build(lo, mid, depth + 1);
-    build(mid, hi, depth + 1);
+    build(mid + 1, hi, depth + 1);
   }
 };
 
@@ -262,10 +267,9 @@ struct Nearest {
   }
 };
 
-// Max-norm distances from point q to every other point, offered to `near`;
-// a subtree is skipped when its distance along the split axis alone (the
-// rounded difference is monotone, so this bound is exact) cannot beat the
-// current k-th.
+// Max-norm distances from point q to every other point, offered to `near`
+// (a node's own point first, then its children); a subtree is skipped when its distance along the split axis
+// alone (the rounded difference is monotone, so this bound is exact) cannot beat the current k-th.
 void search(const PlaneTree& t, std::size_t lo, std::size_t hi, unsigned depth, std::uint32_t q,
             Nearest& near) {
   if (hi - lo <= kLeafSize) {
@@ -278,13 +282,18 @@ void search(const PlaneTree& t, std::size_t lo, std::size_t hi, unsigned depth, 
     return;
   }
   const std::size_t mid = lo + (hi - lo) / 2;
+  const std::uint32_t m = t.index[mid];
+  if (m != q) {
+    const double dx = std::fabs(t.x[m] - t.x[q]), dy = std::fabs(t.y[m] - t.y[q]);
+    near.offer(dx > dy ? dx : dy);
+  }
   const double* coordinate = t.axis(depth);
-  const double diff = coordinate[q] - coordinate[t.index[mid]];
+  const double diff = coordinate[q] - coordinate[m];
   if (diff < 0.0) {
     search(t, lo, mid, depth + 1, q, near);
-    if (-diff < near.bound()) search(t, mid, hi, depth + 1, q, near);
+    if (-diff < near.bound()) search(t, mid + 1, hi, depth + 1, q, near);
   } else {
-    search(t, mid, hi, depth + 1, q, near);
+    search(t, mid + 1, hi, depth + 1, q, near);
     if (diff < near.bound()) search(t, lo, mid, depth + 1, q, near);
   }
 }

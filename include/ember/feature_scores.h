@@ -55,7 +55,9 @@ Status chi2_scores(MatrixView<const float> x, Span<const float> target, std::uin
 // squares about each row's class mean; p-value = F survival function with
 // (K - 1, n - K) degrees of freedom. Computed about the means (two passes)
 // rather than from raw sums of squares as scikit-learn does, so the two
-// agree to about 1e-12 relative on ordinary data. A constant column
+// agree to about 1e-12 relative on ordinary data and 1.2e-10 on a column
+// whose spread is small beside its mean (breast_cancer's fractal
+// dimension), where scikit-learn's value is the less accurate. A constant column
 // (SSB = SSW = 0; scikit-learn: NaN and a warning) gets F 0 and p-value 1;
 // a column constant within every class but not overall (SSW = 0;
 // scikit-learn: infinity) gets the largest finite double and p-value 0,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "csv_columns.h"
 #include "ember/arena.h"
 #include "ember/discretizer.h"
 #include "ember/encoder.h"
@@ -15,77 +16,16 @@
 #include "ember/lda.h"
 #include "ember/scaler.h"
 #include "heap_guard.h"
-#include "host/csv.h"
 #include "reference_file.h"
 
 using namespace ember;
+using ember::test::Categorical;
+using ember::test::categorical_columns;
+using ember::test::Numeric;
+using ember::test::numeric_columns;
 using ember::test::reference_values;
 
 namespace {
-
-// The numeric columns of a bundled CSV, row-major, NaN for missing.
-struct Numeric {
-  std::size_t rows = 0, cols = 0;
-  std::vector<float> x;
-  MatrixView<const float> view() const { return MatrixView<const float>{x.data(), rows, cols, cols}; }
-};
-
-host::Table read_table(const std::string& file) {
-  host::Table t;
-  host::Error e;
-  const bool ok = host::read_csv(std::string(EMBER_TEST_DATA_DIR) + "/" + file, host::CsvOptions{}, &t, &e);
-  INFO(e.to_string());
-  REQUIRE(ok);
-  return t;
-}
-
-Numeric numeric_columns(const std::string& file) {
-  const host::Table t = read_table(file);
-  Numeric n;
-  n.rows = t.rows;
-  std::vector<const host::Column*> cols;
-  for (const host::Column& c : t.columns) {
-    if (c.type == host::ColumnType::numeric) cols.push_back(&c);
-  }
-  n.cols = cols.size();
-  n.x.resize(n.rows * n.cols);
-  for (std::size_t i = 0; i < n.rows; ++i) {
-    for (std::size_t j = 0; j < n.cols; ++j) n.x[i * n.cols + j] = cols[j]->values[i];
-  }
-  return n;
-}
-
-// The categorical columns of a bundled CSV as codes (NaN for missing), with
-// their category counts.
-struct Categorical {
-  std::size_t rows = 0, cols = 0;
-  std::vector<float> x;
-  std::vector<std::uint32_t> n_categories;
-  MatrixView<const float> view() const { return MatrixView<const float>{x.data(), rows, cols, cols}; }
-  Span<const std::uint32_t> cats() const { return Span<const std::uint32_t>(n_categories.data(), cols); }
-};
-
-Categorical categorical_columns(const std::string& file) {
-  const host::Table t = read_table(file);
-  Categorical c;
-  c.rows = t.rows;
-  std::vector<const host::Column*> cols;
-  for (const host::Column& col : t.columns) {
-    if (col.type == host::ColumnType::categorical) {
-      cols.push_back(&col);
-      c.n_categories.push_back(static_cast<std::uint32_t>(col.labels.size()));
-    }
-  }
-  c.cols = cols.size();
-  c.x.resize(c.rows * c.cols);
-  for (std::size_t i = 0; i < c.rows; ++i) {
-    for (std::size_t j = 0; j < c.cols; ++j) {
-      const std::int32_t code = cols[j]->codes[i];
-      c.x[i * c.cols + j] = code < 0 ? NAN : static_cast<float>(code);
-    }
-  }
-  return c;
-}
 
 struct Arenas {
   std::vector<unsigned char> buffer = std::vector<unsigned char>(1 << 16);
