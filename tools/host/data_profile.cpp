@@ -330,4 +330,8 @@ std::string format_statistic(double v) {
   return printf_string("%.4g", v);
 }
 
+std::string format_percent(double fraction) {
+  return std::isnan(fraction) ? "-" : printf_string("%.1f%%", 100.0 * fraction);
+}
+
 }  // namespace ember::host

@@ -112,6 +112,9 @@ DataProfile profile_table(const Table& table);
 // "-" for NaN.
 std::string format_statistic(double v);
 
+// A share in percent with one decimal: 0.2417 -> "24.2%"; "-" for NaN.
+std::string format_percent(double fraction);
+
 }  // namespace ember::host
 
 #endif  // EMBER_HOST_DATA_PROFILE_H
