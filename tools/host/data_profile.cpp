@@ -74,8 +74,8 @@ void profile_numeric(const Column& column, ColumnProfile* p) {
   }
 }
 
-// Counts by code, then sorted by count (ties by label order).
-std::vector<LabelCount> category_counts(const Column& column) {
+// The categories that occur, with their counts, in label order.
+std::vector<LabelCount> used_categories(const Column& column) {
   std::vector<std::size_t> counts(column.labels.size(), 0);
   for (std::int32_t code : column.codes) {
     if (code >= 0) ++counts[static_cast<std::size_t>(code)];
@@ -84,8 +84,6 @@ std::vector<LabelCount> category_counts(const Column& column) {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     if (counts[i] > 0) out.push_back({column.labels[i], counts[i]});
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const LabelCount& a, const LabelCount& b) { return a.count > b.count; });
   return out;
 }
 
@@ -99,7 +97,9 @@ ColumnProfile profile_column(const Column& column, std::size_t rows) {
   if (column.type == ColumnType::numeric) {
     profile_numeric(column, &p);
   } else {
-    p.categories = category_counts(column);
+    p.categories = used_categories(column);
+    std::stable_sort(p.categories.begin(), p.categories.end(),
+                     [](const LabelCount& a, const LabelCount& b) { return a.count > b.count; });
     p.distinct = p.categories.size();
     p.top.assign(p.categories.begin(),
                  p.categories.begin() + static_cast<std::ptrdiff_t>(std::min(kTopCategories, p.distinct)));
@@ -107,9 +107,28 @@ ColumnProfile profile_column(const Column& column, std::size_t rows) {
   return p;
 }
 
+// The present values of a numeric column as classes, in value order, when
+// they are at most kMaxIntegerClasses distinct integers; false otherwise.
+bool integer_classes(const Column& column, std::vector<LabelCount>* classes) {
+  std::vector<std::pair<double, std::size_t>> values;  // sorted distinct values and counts
+  for (float f : column.values) {
+    if (std::isnan(f)) continue;
+    const auto v = static_cast<double>(f);
+    if (!std::isfinite(v) || std::floor(v) != v) return false;
+    auto at = std::lower_bound(values.begin(), values.end(), std::make_pair(v, std::size_t{0}));
+    if (at != values.end() && at->first == v) {
+      ++at->second;
+    } else {
+      if (values.size() == kMaxIntegerClasses) return false;
+      values.insert(at, {v, 1});
+    }
+  }
+  for (const auto& [v, n] : values) classes->push_back({printf_string("%.0f", v), n});
+  return !values.empty();
+}
+
 // The class balance of a categorical target (label order) or of a numeric
-// one with at most kMaxIntegerClasses integer values (value order); none
-// for a regression target.
+// one with integer classes (value order); a regression target otherwise.
 TargetProfile profile_target(const Table& table) {
   TargetProfile t;
   t.column = table.target;
@@ -117,34 +136,10 @@ TargetProfile profile_target(const Table& table) {
   const Column& c = table.columns[static_cast<std::size_t>(table.target)];
   if (c.type == ColumnType::categorical) {
     t.kind = TargetKind::classes;
-    std::vector<std::size_t> counts(c.labels.size(), 0);
-    for (std::int32_t code : c.codes) {
-      if (code >= 0) ++counts[static_cast<std::size_t>(code)];
-    }
-    for (std::size_t i = 0; i < counts.size(); ++i) {
-      if (counts[i] > 0) t.classes.push_back({c.labels[i], counts[i]});
-    }
-    return t;
+    t.classes = used_categories(c);
+  } else {
+    t.kind = integer_classes(c, &t.classes) ? TargetKind::classes : TargetKind::numeric;
   }
-  std::vector<std::pair<double, std::size_t>> values;  // sorted distinct values and counts
-  std::size_t seen = 0;                                // values looked at before a non-class value
-  for (float f : c.values) {
-    if (std::isnan(f)) continue;
-    const auto v = static_cast<double>(f);
-    if (std::floor(v) != v) break;
-    auto at = std::lower_bound(values.begin(), values.end(), std::make_pair(v, std::size_t{0}));
-    if (at != values.end() && at->first == v) {
-      ++at->second;
-    } else {
-      if (values.size() == kMaxIntegerClasses) break;
-      values.insert(at, {v, 1});
-    }
-    ++seen;
-  }
-  t.kind = TargetKind::numeric;
-  if (values.empty() || seen < c.values.size() - c.missing_count()) return t;
-  t.kind = TargetKind::classes;
-  for (const auto& [v, n] : values) t.classes.push_back({printf_string("%.0f", v), n});
   return t;
 }
 
