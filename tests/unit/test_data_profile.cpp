@@ -216,3 +216,18 @@ TEST_CASE("format_statistic") {
   CHECK(host::format_statistic(std::numeric_limits<double>::quiet_NaN()) == "-");
   CHECK(host::format_statistic(std::numeric_limits<double>::infinity()) == "inf");
 }
+
+TEST_CASE("data profile: no rows, or a column with no present value") {
+  const host::DataProfile empty = profile_text("a,b\n");
+  CHECK(empty.rows == 0);
+  CHECK(std::isnan(empty.columns[0].mean));
+  CHECK(std::isnan(empty.columns[0].missing_fraction));
+  CHECK(empty.columns[0].histogram.counts.empty());
+  CHECK(std::isnan(empty.correlation[1]));
+  const host::DataProfile gaps = profile_text("a,b\n1,\n2,\n3,\n", "a");
+  CHECK(gaps.columns[1].present == 0);
+  CHECK(std::isnan(gaps.columns[1].mean));
+  CHECK(has_warning(gaps, "b: 100% missing"));
+  CHECK(gaps.vif_rows == 0);
+  CHECK(gaps.target.kind == host::TargetKind::classes);
+}
