@@ -1,13 +1,198 @@
-// ember describe: what a CSV file holds, column by column.
+// ember describe: an exploratory look at a CSV file (host/data_profile.h
+// computes; this file formats it as text, JSON or the HTML report).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "command.h"
+#include "host/data_profile.h"
+#include "host/file_io.h"
+#include "host/html_report.h"
 #include "host/json_writer.h"
 
 namespace ember::cli {
 
 namespace {
+
+// The correlation matrix is printed as text up to this many columns.
+constexpr std::size_t kMaxTextMatrix = 12;
+
+using host::format_statistic;
+
+const char* target_kind_name(host::TargetKind kind) {
+  return kind == host::TargetKind::classes ? "classes" : "numeric";
+}
+
+void json_label_counts(const std::vector<host::LabelCount>& counts, host::JsonWriter* json) {
+  json->begin_array();
+  for (const auto& c : counts) {
+    json->begin_object().key("label").value(c.label).key("count").value(static_cast<std::uint64_t>(c.count));
+    json->end_object();
+  }
+  json->end_array();
+}
+
+void json_summary(const host::ColumnProfile& c, host::JsonWriter* json) {
+  json->key("mean").value(c.mean).key("std").value(c.std_dev).key("min").value(c.min);
+  json->key("q25").value(c.q25).key("median").value(c.median).key("q75").value(c.q75);
+  json->key("max").value(c.max).key("skew").value(c.skew);
+}
+
+std::string describe_json(const host::DataProfile& p, const std::string& path) {
+  host::JsonWriter json;
+  json.begin_object().key("file").value(path).key("rows").value(static_cast<std::uint64_t>(p.rows));
+  json.key("n_columns").value(static_cast<std::uint64_t>(p.columns.size()));
+  json.key("target");
+  if (p.target.kind == host::TargetKind::none) {
+    json.null();
+  } else {
+    const host::ColumnProfile& t = p.columns[static_cast<std::size_t>(p.target.column)];
+    json.begin_object().key("name").value(t.name).key("kind").value(target_kind_name(p.target.kind));
+    if (p.target.kind == host::TargetKind::classes) {
+      json.key("classes");
+      json_label_counts(p.target.classes, &json);
+    } else {
+      json.key("summary").begin_object();
+      json_summary(t, &json);
+      json.end_object();
+    }
+    json.end_object();
+  }
+  json.key("columns").begin_array();
+  for (const auto& c : p.columns) {
+    json.begin_object().key("name").value(c.name).key("type").value(host::column_type_name(c.type));
+    json.key("missing")
+        .value(static_cast<std::uint64_t>(c.missing))
+        .key("missing_fraction")
+        .value(c.missing_fraction);
+    json.key("distinct").value(static_cast<std::uint64_t>(c.distinct));
+    json_summary(c, &json);
+    json.key("zeros").value(c.zeros).key("top");
+    json_label_counts(c.top, &json);
+    json.end_object();
+  }
+  json.end_array();
+  const std::size_t k = p.correlation_columns.size();
+  json.key("correlation").begin_object().key("columns").begin_array();
+  for (std::size_t j : p.correlation_columns) json.value(p.columns[j].name);
+  json.end_array().key("matrix").begin_array();
+  for (std::size_t a = 0; a < k; ++a) {
+    json.begin_array();
+    for (std::size_t b = 0; b < k; ++b) json.value(p.correlation[a * k + b]);
+    json.end_array();
+  }
+  json.end_array().end_object();
+  json.key("top_pairs").begin_array();
+  for (const auto& pair : p.top_pairs) {
+    json.begin_object().key("a").value(p.columns[pair.a].name).key("b").value(p.columns[pair.b].name);
+    json.key("r").value(pair.r).end_object();
+  }
+  json.end_array().key("vif").begin_array();
+  for (std::size_t j = 0; j < p.vif.size(); ++j) {
+    json.begin_object().key("column").value(p.columns[p.vif_columns[j]].name).key("vif").value(p.vif[j]);
+    json.end_object();
+  }
+  json.end_array().key("warnings").begin_array();
+  for (const auto& w : p.warnings) json.value(w);
+  json.end_array().end_object();
+  return json.str();
+}
+
+void print_columns(const host::DataProfile& p) {
+  int width = 6;
+  for (const auto& c : p.columns) width = std::max(width, static_cast<int>(c.name.size()));
+  std::printf("%4s  %-*s  %-11s  %13s  %8s", "#", width, "column", "type", "missing", "distinct");
+  for (const char* h : {"mean", "std", "min", "25%", "50%", "75%", "max", "skew", "zeros"})
+    std::printf("  %9s", h);
+  std::printf("\n");
+  for (std::size_t i = 0; i < p.columns.size(); ++i) {
+    const auto& c = p.columns[i];
+    const std::string missing =
+        std::to_string(c.missing) + " (" + host::format_percent(c.missing_fraction) + ")";
+    std::printf("%4zu  %-*s  %-11s  %13s  %8zu", i + 1, width, c.name.c_str(), host::column_type_name(c.type),
+                missing.c_str(), c.distinct);
+    for (double v : {c.mean, c.std_dev, c.min, c.q25, c.median, c.q75, c.max, c.skew, c.zeros}) {
+      std::printf("  %9s", format_statistic(v).c_str());
+    }
+    std::printf("\n");
+  }
+  bool heading = false;
+  for (const auto& c : p.columns) {
+    if (c.top.empty()) continue;
+    if (!heading) std::printf("\nTop categories:\n");
+    heading = true;
+    std::string line;
+    for (const auto& t : c.top) line += (line.empty() ? "" : ", ") + t.label + " " + std::to_string(t.count);
+    std::printf("  %s: %s\n", c.name.c_str(), line.c_str());
+  }
+}
+
+void print_target(const host::DataProfile& p) {
+  if (p.target.kind == host::TargetKind::none) return;
+  const auto& t = p.columns[static_cast<std::size_t>(p.target.column)];
+  if (p.target.kind == host::TargetKind::numeric) {
+    std::printf("\nTarget %s (numeric): mean %s, std %s, min %s, median %s, max %s, skew %s\n",
+                t.name.c_str(), format_statistic(t.mean).c_str(), format_statistic(t.std_dev).c_str(),
+                format_statistic(t.min).c_str(), format_statistic(t.median).c_str(),
+                format_statistic(t.max).c_str(), format_statistic(t.skew).c_str());
+    return;
+  }
+  std::printf("\nTarget %s: %zu classes\n", t.name.c_str(), p.target.classes.size());
+  int width = 5;
+  for (const auto& c : p.target.classes) width = std::max(width, static_cast<int>(c.label.size()));
+  for (const auto& c : p.target.classes) {
+    const double share = static_cast<double>(c.count) / static_cast<double>(t.present);
+    std::printf("  %-*s  %7zu  %6s\n", width, c.label.c_str(), c.count, host::format_percent(share).c_str());
+  }
+}
+
+void print_correlation(const host::DataProfile& p) {
+  const std::size_t k = p.correlation_columns.size();
+  if (k < 2) return;
+  if (k > kMaxTextMatrix) {
+    std::printf("\nCorrelation: a %zu x %zu matrix (in --json and --html)\n", k, k);
+  } else {
+    std::printf("\nCorrelation (Pearson, pairwise complete rows):\n%12s", "");
+    for (std::size_t j : p.correlation_columns) std::printf("  %10.10s", p.columns[j].name.c_str());
+    std::printf("\n");
+    for (std::size_t a = 0; a < k; ++a) {
+      std::printf("  %10.10s", p.columns[p.correlation_columns[a]].name.c_str());
+      for (std::size_t b = 0; b < k; ++b)
+        std::printf("  %10s", format_statistic(p.correlation[a * k + b]).c_str());
+      std::printf("\n");
+    }
+  }
+  if (!p.top_pairs.empty()) {
+    std::printf("\nMost correlated pairs:\n");
+    for (const auto& pair : p.top_pairs) {
+      std::printf("  %s and %s: %s\n", p.columns[pair.a].name.c_str(), p.columns[pair.b].name.c_str(),
+                  format_statistic(pair.r).c_str());
+    }
+  }
+  if (!p.vif.empty()) {
+    std::printf("\nVariance inflation factors (%zu complete rows):\n", p.vif_rows);
+    for (std::size_t j = 0; j < p.vif.size(); ++j) {
+      std::printf("  %s: %s\n", p.columns[p.vif_columns[j]].name.c_str(), format_statistic(p.vif[j]).c_str());
+    }
+  }
+}
+
+void print_text(const host::DataProfile& p, const std::string& path) {
+  const std::string target = p.target.kind == host::TargetKind::none
+                                 ? ""
+                                 : p.columns[static_cast<std::size_t>(p.target.column)].name;
+  std::printf("%s: %zu rows, %zu columns%s\n\n", path.c_str(), p.rows, p.columns.size(),
+              target.empty() ? "" : (" (target: " + target + ")").c_str());
+  print_columns(p);
+  print_target(p);
+  print_correlation(p);
+  if (p.warnings.empty()) {
+    std::printf("\nWarnings: none\n");
+  } else {
+    std::printf("\nWarnings:\n");
+    for (const auto& w : p.warnings) std::printf("  - %s\n", w.c_str());
+  }
+}
 
 int run_describe(const ParsedArgs& args) {
   const std::string path = args.positional[0];
@@ -21,45 +206,18 @@ int run_describe(const ParsedArgs& args) {
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, options, &table, &error)) return fail("describe", error.to_string());
+  const host::DataProfile profile = host::profile_table(table);
 
-  const std::string target =
-      table.target >= 0 ? table.columns[static_cast<std::size_t>(table.target)].name : "";
-  if (args.has("json")) {
-    host::JsonWriter json;
-    json.begin_object().key("file").value(path).key("rows").value(static_cast<std::uint64_t>(table.rows));
-    json.key("n_columns").value(static_cast<std::uint64_t>(table.columns.size()));
-    json.key("target");
-    if (target.empty()) {
-      json.null();
-    } else {
-      json.value(target);
-    }
-    json.key("columns").begin_array();
-    for (const auto& c : table.columns) {
-      json.begin_object().key("name").value(c.name).key("type").value(host::column_type_name(c.type));
-      json.key("missing").value(static_cast<std::uint64_t>(c.missing_count()));
-      if (c.type == host::ColumnType::categorical) {
-        json.key("categories").value(static_cast<std::uint64_t>(c.labels.size()));
-      }
-      json.end_object();
-    }
-    json.end_array().end_object();
-    std::printf("%s\n", json.str().c_str());
-    return kExitOk;
+  // The report first: when it cannot be written, nothing else is printed.
+  if (args.has("html")) {
+    const std::string report = host::html_report(profile, path);
+    if (!host::write_file_atomic(args.get("html"), report, &error))
+      return fail("describe", error.to_string());
   }
-
-  std::printf("%s: %zu rows, %zu columns%s\n\n", path.c_str(), table.rows, table.columns.size(),
-              target.empty() ? "" : (" (target: " + target + ")").c_str());
-  std::size_t width = 6;
-  for (const auto& c : table.columns) width = std::max(width, c.name.size());
-  std::printf("%4s  %-*s  %-11s  %7s  %10s\n", "#", static_cast<int>(width), "column", "type", "missing",
-              "categories");
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const auto& c = table.columns[i];
-    const std::string categories =
-        c.type == host::ColumnType::categorical ? std::to_string(c.labels.size()) : std::string();
-    std::printf("%4zu  %-*s  %-11s  %7zu  %10s\n", i + 1, static_cast<int>(width), c.name.c_str(),
-                host::column_type_name(c.type), c.missing_count(), categories.c_str());
+  if (args.has("json")) {
+    std::printf("%s\n", describe_json(profile, path).c_str());
+  } else {
+    print_text(profile, path);
   }
   return kExitOk;
 }
@@ -69,16 +227,25 @@ int run_describe(const ParsedArgs& args) {
 Command describe_command() {
   Command command;
   command.spec.name = "describe";
-  command.spec.summary = "Summarise a CSV file: rows, and per column its inferred type and missing values.";
+  command.spec.summary =
+      "Explore a CSV file: per column type, missing, distinct, summary statistics; the target's balance; "
+      "correlations, VIFs and warnings.";
   command.spec.usage = "DATA.csv [options]";
   command.spec.details =
       "A column is numeric when every present value is a number, else categorical.\n"
-      "Missing values: empty, NA, N/A, NaN, nan, ?, null.";
+      "Missing values: empty, NA, N/A, NaN, nan, ?, null.\n"
+      "std has ddof=1; quartiles interpolate linearly (NumPy's default); skew is pandas' G1;\n"
+      "zeros is the share of present values equal to 0. Correlation is Pearson over the rows\n"
+      "where both columns are present; VIF is the diagonal of the inverse correlation matrix\n"
+      "of the numeric features over complete rows (inf when collinear).\n"
+      "Warnings: >= 20% missing, constant, |skew| >= 2, class ratio worse than 1:3,\n"
+      "|r| >= 0.9 between features, VIF >= 10.";
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
-      {"json", "", "print one JSON object on stdout instead of a table"},
-      {"target", "COL", "the column to predict (checked to exist; marked in the output)"},
+      {"json", "", "print one JSON object on stdout instead of the text report"},
+      {"html", "REPORT.html", "also write a self-contained HTML report (charts, heatmap) to this file"},
+      {"target", "COL", "the column to predict: its class balance or summary; left out of pairs and VIF"},
   };
   add_csv_options(&command.spec);
   command.run = run_describe;

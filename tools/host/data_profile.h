@@ -1,0 +1,120 @@
+// DataProfile: the exploratory statistics of a Table, as `ember describe`
+// reports them.
+//
+// Definitions follow pandas/NumPy/SciPy, computed in double over the
+// float32 values the CSV reader holds:
+//   std       sample standard deviation (ddof = 1)
+//   quartiles NumPy's default linear interpolation (numpy.percentile)
+//   skew      bias-corrected adjusted Fisher-Pearson G1 (pandas .skew(),
+//             scipy.stats.skew(bias=False)); 0 for a constant column
+//   zeros     the share of present values equal to 0
+//   correlation  Pearson, pairwise over the rows where both are present
+//   VIF       the diagonal of the inverse of the correlation matrix of the
+//             numeric features over their complete rows; +inf for a
+//             feature in an exactly (numerically) collinear group
+// Missing values never enter a statistic; a statistic that is undefined
+// (too few values, a categorical column) is NaN.
+#ifndef EMBER_HOST_DATA_PROFILE_H
+#define EMBER_HOST_DATA_PROFILE_H
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "host/table.h"
+
+namespace ember::host {
+
+// The thresholds of the warnings.
+constexpr double kWarnMissingFraction = 0.20;   // at least this share missing
+constexpr double kWarnAbsSkew = 2.0;            // |skew| at least this
+constexpr double kWarnClassRatio = 1.0 / 3.0;   // minority/majority below this
+constexpr double kWarnAbsCorrelation = 0.9;     // |r| at least this
+constexpr double kWarnVif = 10.0;               // VIF at least this
+constexpr std::size_t kTopCategories = 5;       // categories listed per column
+constexpr std::size_t kTopPairs = 10;           // correlated pairs listed
+constexpr std::size_t kMaxIntegerClasses = 10;  // a numeric target with at most
+                                                // this many integer values has classes
+constexpr std::size_t kHistogramBins = 20;
+
+struct LabelCount {
+  std::string label;
+  std::size_t count = 0;
+};
+
+// Equal-width bins from min to max (the last bin includes max, as
+// numpy.histogram does); empty when the column has no present value.
+struct Histogram {
+  double lo = 0.0, hi = 0.0;
+  std::vector<std::size_t> counts;
+};
+
+struct ColumnProfile {
+  std::string name;
+  ColumnType type = ColumnType::numeric;
+  std::size_t present = 0;
+  std::size_t missing = 0;
+  double missing_fraction = 0.0;  // of all rows (NaN for a table without rows)
+  std::size_t distinct = 0;       // distinct present values
+  // Numeric columns only (NaN otherwise, or when undefined).
+  static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+  double mean = kUndefined, std_dev = kUndefined, min = kUndefined, q25 = kUndefined, median = kUndefined,
+         q75 = kUndefined, max = kUndefined, skew = kUndefined, zeros = kUndefined;
+  Histogram histogram;
+  // Categorical: every used category by count, most frequent first (ties by
+  // label order). `top` is its first kTopCategories.
+  std::vector<LabelCount> categories;
+  std::vector<LabelCount> top;
+};
+
+enum class TargetKind { none, classes, numeric };
+
+struct TargetProfile {
+  TargetKind kind = TargetKind::none;
+  int column = -1;                  // index into DataProfile::columns
+  std::vector<LabelCount> classes;  // kind == classes: in label (or value) order
+};
+
+struct CorrelatedPair {
+  std::size_t a = 0, b = 0;  // indices into DataProfile::columns
+  double r = 0.0;
+};
+
+struct DataProfile {
+  std::size_t rows = 0;
+  std::vector<ColumnProfile> columns;
+  TargetProfile target;
+  // The numeric columns (target included) and their k x k row-major
+  // pairwise Pearson correlation (NaN where fewer than 2 shared rows or a
+  // constant side).
+  std::vector<std::size_t> correlation_columns;
+  std::vector<double> correlation;
+  // Pairs of numeric features (target excluded), largest |r| first, at most
+  // kTopPairs.
+  std::vector<CorrelatedPair> top_pairs;
+  // VIF of the numeric features (target excluded) over `vif_rows` complete
+  // rows; NaN for a constant feature or when fewer rows than features + 1.
+  std::vector<std::size_t> vif_columns;
+  std::vector<double> vif;
+  std::size_t vif_rows = 0;
+  // Plain-text warnings: "income: 41% missing", "x: constant",
+  // "x: skewed (skew = 3.2)", "class imbalance 1:19",
+  // "x3 and x7 correlated (r = 0.98)", "x: VIF 12.3 (multicollinear)".
+  std::vector<std::string> warnings;
+};
+
+// Every statistic of `table` (its `target`, when set, gets the class
+// balance or a numeric summary).
+DataProfile profile_table(const Table& table);
+
+// How reports print one statistic: 4 significant digits, "inf"/"-inf", and
+// "-" for NaN.
+std::string format_statistic(double v);
+
+// A share in percent with one decimal: 0.2417 -> "24.2%"; "-" for NaN.
+std::string format_percent(double fraction);
+
+}  // namespace ember::host
+
+#endif  // EMBER_HOST_DATA_PROFILE_H
