@@ -189,3 +189,15 @@ TEST_CASE("cv: a stratified hold-out split") {
   CHECK(run_ember(base + " --test-fraction 1").exit_code == 2);
   CHECK(run_ember(base + " --folds 3").exit_code == 2);
 }
+
+TEST_CASE("train: boosting rounds and forest trees show progress on a terminal") {
+  REQUIRE(std::system("command -v script >/dev/null") == 0);
+  const std::string base =
+      std::string(EMBER_CLI) + " train " + data("iris.csv") + " --target species --no-track";
+  const auto gbdt = ember::test::run_shell(
+      "script -qec '" + base + " --model gbdt --param n_estimators=7 -o progress_gbdt.ember' /dev/null");
+  CHECK(contains(gbdt, "7/7 rounds [####################]"));
+  const auto forest = ember::test::run_shell(
+      "script -qec '" + base + " --model forest --param n_estimators=9 -o progress_forest.ember' /dev/null");
+  CHECK(contains(forest, "9/9 trees [####################]"));
+}
