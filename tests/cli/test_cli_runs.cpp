@@ -141,11 +141,18 @@ TEST_CASE("runs: cv steps per fold, search nests its candidates, experiments by 
 TEST_CASE("runs: --no-track and $EMBER_RUNS") {
   fs::remove_all("runs_env");
   const std::string train = "train " + data("iris.csv") + " --target species --model tree -o runs_env.ember";
+  // ctest sets EMBER_RUNS for the CLI tests; put it back afterwards.
+  const char* outer = std::getenv("EMBER_RUNS");
+  const std::string saved = outer != nullptr ? outer : "";
   ::setenv("EMBER_RUNS", "runs_env", 1);
   REQUIRE(run_ember(train + " --no-track").exit_code == 0);
   CHECK(!fs::exists("runs_env"));
   const auto t = run_ember(train);
-  ::unsetenv("EMBER_RUNS");
+  if (saved.empty()) {
+    ::unsetenv("EMBER_RUNS");
+  } else {
+    ::setenv("EMBER_RUNS", saved.c_str(), 1);
+  }
   REQUIRE(t.exit_code == 0);
   CHECK(contains(t.out, "tracked run "));
   CHECK(run_dirs("runs_env/0").size() == 1);
