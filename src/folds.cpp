@@ -1,5 +1,6 @@
 #include "ember/folds.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -153,18 +154,15 @@ Status group_kfold(Span<const std::uint32_t> groups, std::uint32_t n_groups, std
   EMBER_TRY(scratch.allocate_array(folds, &load));
   for (std::uint32_t g = 0; g < n_groups; ++g) size[g] = 0;
   for (std::uint32_t g : groups) ++size[g];
-  // Groups with rows, largest first, ties by the higher number (insertion
-  // sort: stable, and n_groups is small next to the rows).
+  // Groups with rows, largest first, ties by the higher number: a strict
+  // order, so any correct sort gives the same sequence.
   std::uint32_t used = 0;
-  for (std::uint32_t g = n_groups; g-- > 0;) {
-    if (size[g] == 0) continue;
-    std::uint32_t i = used++;
-    while (i > 0 && size[by_size[i - 1]] < size[g]) {
-      by_size[i] = by_size[i - 1];
-      --i;
-    }
-    by_size[i] = g;
+  for (std::uint32_t g = 0; g < n_groups; ++g) {
+    if (size[g] > 0) by_size[used++] = g;
   }
+  std::sort(by_size.begin(), by_size.begin() + used, [&size](std::uint32_t a, std::uint32_t b) {
+    return size[a] != size[b] ? size[a] > size[b] : a > b;
+  });
   if (used < folds) return Status::bad_value;
   for (std::uint32_t f = 0; f < folds; ++f) load[f] = 0;
   for (std::uint32_t i = 0; i < used; ++i) {

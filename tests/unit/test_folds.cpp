@@ -134,6 +134,27 @@ TEST_CASE("group_kfold") {
   CHECK(a.arena.used() == 0);
 }
 
+TEST_CASE("group_kfold with many groups balances the folds") {
+  // 60,000 rows in 20,000 groups of 1 to 5 rows: largest-first to the
+  // lightest fold leaves the folds within one group's size of each other.
+  std::vector<std::uint32_t> g;
+  for (std::uint32_t k = 0; k < 20000; ++k) g.insert(g.end(), 1 + (k * 7919u) % 5, k);
+  std::vector<std::uint32_t> fold(g.size());
+  std::vector<unsigned char> buffer(group_kfold_arena_bytes(20000, 4));
+  Arena arena(buffer.data(), buffer.size());
+  REQUIRE(group_kfold(s(g), 20000, 4, arena, out(fold)) == Status::ok);
+  const std::vector<std::size_t> n = sizes(fold, 4);
+  std::size_t lo = n[0], hi = n[0];
+  for (std::size_t x : n) {
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  CHECK(hi - lo <= 5);
+  std::size_t split_groups = 0;
+  for (std::size_t i = 1; i < g.size(); ++i) split_groups += g[i] == g[i - 1] && fold[i] != fold[i - 1];
+  CHECK(split_groups == 0);
+}
+
 TEST_CASE("time_series_split") {
   auto split = [](std::size_t n, std::uint32_t splits, std::size_t test_size, std::size_t gap) {
     std::vector<std::size_t> v;
