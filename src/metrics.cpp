@@ -407,14 +407,9 @@ Status brier_score(Span<const std::int32_t> y_true, MatrixView<const float> prob
 
 Status rmse(Span<const float> y_true, Span<const float> y_pred, Span<const float> sample_weight,
             double* out) noexcept {
-  double total = 0.0;
-  EMBER_TRY(check_regression(y_true, y_pred, sample_weight, &total));
-  double sum = 0.0;
-  for (std::size_t i = 0; i < y_true.size(); ++i) {
-    const double d = static_cast<double>(y_true[i]) - static_cast<double>(y_pred[i]);
-    sum += weight_of(sample_weight, i) * (d * d);
-  }
-  *out = std::sqrt(sum / total);
+  double squared = 0.0;
+  EMBER_TRY(mse(y_true, y_pred, sample_weight, &squared));
+  *out = std::sqrt(squared);
   return Status::ok;
 }
 
