@@ -55,6 +55,33 @@ TEST_CASE("describe prints the statistics and the warnings") {
   CHECK(contains(r.out, "Variance inflation factors (59 complete rows):\n"));
 }
 
+TEST_CASE("describe --warn moves the thresholds") {
+  write_text("describe_warn2.csv", warning_data());
+  // Each threshold just above the data's value: those warnings go, the
+  // constant column (no threshold) stays.
+  const auto r = run_ember(
+      "describe describe_warn2.csv --target y --warn "
+      "missing=0.42,skew=100,imbalance=19,correlation=1,vif=1e300");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(!contains(r.out, "missing\n"));
+  CHECK(!contains(r.out, "skewed"));
+  CHECK(!contains(r.out, "class imbalance"));  // 1:19 is not above 19
+  CHECK(!contains(r.out, "correlated (r = "));
+  CHECK(contains(r.out, "  - k: constant\n"));
+  // Lower ones add warnings.
+  const auto low = run_ember("describe describe_warn2.csv --target y --warn missing=0.4,imbalance=18.9");
+  CHECK(contains(low.out, "  - income: 41% missing\n"));
+  CHECK(contains(low.out, "  - class imbalance 1:19\n"));
+  std::remove("describe_warn2.csv");
+  const auto bad = run_ember("describe " + data("iris.csv") + " --warn correlation=1.5");
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "--warn correlation=1.5: correlation must be a number in [0, 1]"));
+  const auto typo = run_ember("describe " + data("iris.csv") + " --warn vfi=3");
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "did you mean 'vif'?"));
+}
+
 TEST_CASE("describe reports VIF inf for collinear features and multicollinear warnings") {
   std::string text = "a,b,c\n";
   for (int i = 0; i < 30; ++i) {

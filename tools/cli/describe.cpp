@@ -9,6 +9,7 @@
 #include "host/file_io.h"
 #include "host/html_report.h"
 #include "host/json_writer.h"
+#include "params.h"
 
 namespace ember::cli {
 
@@ -203,10 +204,31 @@ int run_describe(const ParsedArgs& args) {
     return kExitUsage;
   }
   options.target = args.get("target");
+  host::WarningThresholds warn;
+  if (args.has("warn")) {
+    const std::vector<std::string> pairs = split_list(args.get("warn"));
+    const std::vector<ParamSpec> specs = {
+        fraction("missing", &warn.missing_fraction),
+        non_negative_number("skew", &warn.abs_skew),
+        {"imbalance", "a number >= 1 (majority / minority)",
+         [&warn](const std::string& v) {
+           return parse_double(v, &warn.class_ratio) && warn.class_ratio >= 1.0;
+         }},
+        {"correlation", "a number in [0, 1]",
+         [&warn](const std::string& v) {
+           return parse_double(v, &warn.abs_correlation) && warn.abs_correlation >= 0.0 &&
+                  warn.abs_correlation <= 1.0;
+         }},
+        positive_number("vif", &warn.vif)};
+    if (!apply_key_values(pairs, specs, "--warn", "describe --warn", &usage_error)) {
+      std::fprintf(stderr, "ember describe: %s\n", usage_error.c_str());
+      return kExitUsage;
+    }
+  }
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, options, &table, &error)) return fail("describe", error.to_string());
-  const host::DataProfile profile = host::profile_table(table);
+  const host::DataProfile profile = host::profile_table(table, warn);
 
   // The report first: when it cannot be written, nothing else is printed.
   if (args.has("html")) {
@@ -239,13 +261,15 @@ Command describe_command() {
       "where both columns are present; VIF is the diagonal of the inverse correlation matrix\n"
       "of the numeric features over complete rows (inf when collinear).\n"
       "Warnings: >= 20% missing, constant, |skew| >= 2, class ratio worse than 1:3,\n"
-      "|r| >= 0.9 between features, VIF >= 10.";
+      "|r| >= 0.9 between features, VIF >= 10; --warn missing=F,skew=S,imbalance=R,\n"
+      "correlation=C,vif=V changes any of them (e.g. --warn missing=0.05,vif=5).";
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
       {"json", "", "print one JSON object on stdout instead of the text report"},
       {"html", "REPORT.html", "also write a self-contained HTML report (charts, heatmap) to this file"},
       {"target", "COL", "the column to predict: its class balance or summary; left out of pairs and VIF"},
+      {"warn", "KEY=V,...", "warning thresholds: missing, skew, imbalance, correlation, vif"},
   };
   add_csv_options(&command.spec);
   command.run = run_describe;

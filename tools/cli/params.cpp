@@ -38,6 +38,17 @@ bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, c
   return apply_key_values(args.all("param"), specs, "--param", "--model " + model, error);
 }
 
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
 bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<ParamSpec>& specs,
                       const std::string& flag, const std::string& owner, std::string* error) {
   std::vector<std::string> keys;

@@ -30,6 +30,10 @@ bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, c
 bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<ParamSpec>& specs,
                       const std::string& flag, const std::string& owner, std::string* error);
 
+// "a=1,b=2" -> {"a=1", "b=2"}; empty parts are kept (so that they can be
+// reported), and "" gives one empty part.
+std::vector<std::string> split_list(const std::string& text, char separator = ',');
+
 // Value parsers: the whole text must be the value.
 bool parse_double(const std::string& text, double* out);        // finite
 bool parse_count(const std::string& text, std::uint32_t* out);  // >= 1

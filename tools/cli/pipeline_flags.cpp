@@ -14,17 +14,7 @@ void split_spec(const std::string& text, std::string* name, std::vector<std::str
   const auto colon = text.find(':');
   *name = text.substr(0, colon);
   pairs->clear();
-  if (colon == std::string::npos) return;
-  std::string rest = text.substr(colon + 1);
-  std::size_t start = 0;
-  while (start <= rest.size()) {
-    const auto comma = rest.find(',', start);
-    const std::string pair =
-        rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    pairs->push_back(pair);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  if (colon != std::string::npos) *pairs = split_list(text.substr(colon + 1));
 }
 
 bool unknown_name(const std::string& option, const std::string& name, const std::vector<std::string>& names,

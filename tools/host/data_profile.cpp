@@ -210,7 +210,7 @@ std::vector<double> vif_by_sweep(std::vector<double> r, std::size_t k) {
   return vif;
 }
 
-void profile_correlation(const Table& table, DataProfile* p) {
+void profile_correlation(const Table& table, const WarningThresholds& warn, DataProfile* p) {
   for (std::size_t j = 0; j < table.columns.size(); ++j) {
     if (table.columns[j].type == ColumnType::numeric) p->correlation_columns.push_back(j);
   }
@@ -236,7 +236,7 @@ void profile_correlation(const Table& table, DataProfile* p) {
     return std::fabs(x.r) > std::fabs(y.r);
   });
   for (const CorrelatedPair& pair : pairs) {
-    if (std::fabs(pair.r) < kWarnAbsCorrelation) break;
+    if (std::fabs(pair.r) < warn.abs_correlation) break;
     p->warnings.push_back(p->columns[pair.a].name + " and " + p->columns[pair.b].name +
                           " correlated (r = " + printf_string("%.2f", pair.r) + ")");
   }
@@ -244,7 +244,7 @@ void profile_correlation(const Table& table, DataProfile* p) {
   p->top_pairs = pairs;
 }
 
-void profile_vif(const Table& table, DataProfile* p) {
+void profile_vif(const Table& table, const WarningThresholds& warn, DataProfile* p) {
   std::vector<const std::vector<float>*> features;
   for (std::size_t j : p->correlation_columns) {
     if (static_cast<int>(j) == table.target) continue;
@@ -272,24 +272,26 @@ void profile_vif(const Table& table, DataProfile* p) {
   }
   p->vif = vif_by_sweep(std::move(r), k);
   for (std::size_t j = 0; j < k; ++j) {
-    if (p->vif[j] >= kWarnVif) {
+    if (p->vif[j] >= warn.vif) {
       const std::string vif = std::isinf(p->vif[j]) ? "inf" : printf_string("%.1f", p->vif[j]);
       p->warnings.push_back(p->columns[p->vif_columns[j]].name + ": VIF " + vif + " (multicollinear)");
     }
   }
 }
 
-void column_warnings(const ColumnProfile& c, std::vector<std::string>* warnings) {
-  if (c.missing_fraction >= kWarnMissingFraction) {
+void column_warnings(const ColumnProfile& c, const WarningThresholds& warn,
+                     std::vector<std::string>* warnings) {
+  if (c.missing_fraction >= warn.missing_fraction) {
     warnings->push_back(c.name + ": " + printf_string("%.0f", 100.0 * c.missing_fraction) + "% missing");
   }
   if (c.distinct == 1) warnings->push_back(c.name + ": constant");
-  if (std::fabs(c.skew) >= kWarnAbsSkew) {
+  if (std::fabs(c.skew) >= warn.abs_skew) {
     warnings->push_back(c.name + ": skewed (skew = " + printf_string("%.1f", c.skew) + ")");
   }
 }
 
-void class_warning(const TargetProfile& t, std::vector<std::string>* warnings) {
+void class_warning(const TargetProfile& t, const WarningThresholds& warn,
+                   std::vector<std::string>* warnings) {
   if (t.kind != TargetKind::classes || t.classes.size() < 2) return;
   std::size_t lo = t.classes[0].count, hi = lo;
   for (const LabelCount& c : t.classes) {
@@ -297,7 +299,7 @@ void class_warning(const TargetProfile& t, std::vector<std::string>* warnings) {
     hi = std::max(hi, c.count);
   }
   const double ratio = static_cast<double>(hi) / static_cast<double>(lo);
-  if (1.0 / ratio >= kWarnClassRatio) return;
+  if (ratio <= warn.class_ratio) return;
   std::string text = printf_string("%.1f", ratio);
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
   warnings->push_back("class imbalance 1:" + text);
@@ -305,17 +307,17 @@ void class_warning(const TargetProfile& t, std::vector<std::string>* warnings) {
 
 }  // namespace
 
-DataProfile profile_table(const Table& table) {
+DataProfile profile_table(const Table& table, const WarningThresholds& warn) {
   DataProfile p;
   p.rows = table.rows;
   for (const Column& c : table.columns) {
     p.columns.push_back(profile_column(c, table.rows));
-    column_warnings(p.columns.back(), &p.warnings);
+    column_warnings(p.columns.back(), warn, &p.warnings);
   }
   p.target = profile_target(table);
-  class_warning(p.target, &p.warnings);
-  profile_correlation(table, &p);
-  profile_vif(table, &p);
+  class_warning(p.target, warn, &p.warnings);
+  profile_correlation(table, warn, &p);
+  profile_vif(table, warn, &p);
   return p;
 }
 

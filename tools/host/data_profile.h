@@ -26,12 +26,14 @@
 
 namespace ember::host {
 
-// The thresholds of the warnings.
-constexpr double kWarnMissingFraction = 0.20;   // at least this share missing
-constexpr double kWarnAbsSkew = 2.0;            // |skew| at least this
-constexpr double kWarnClassRatio = 1.0 / 3.0;   // minority/majority below this
-constexpr double kWarnAbsCorrelation = 0.9;     // |r| at least this
-constexpr double kWarnVif = 10.0;               // VIF at least this
+// When a warning is raised (ember describe --warn changes them).
+struct WarningThresholds {
+  double missing_fraction = 0.20;  // at least this share of a column missing
+  double abs_skew = 2.0;           // |skew| at least this
+  double class_ratio = 3.0;        // majority / minority count above this
+  double abs_correlation = 0.9;    // |r| between two features at least this
+  double vif = 10.0;               // VIF at least this
+};
 constexpr std::size_t kTopCategories = 5;       // categories listed per column
 constexpr std::size_t kTopPairs = 10;           // correlated pairs listed
 constexpr std::size_t kMaxIntegerClasses = 10;  // a numeric target with at most
@@ -105,8 +107,8 @@ struct DataProfile {
 };
 
 // Every statistic of `table` (its `target`, when set, gets the class
-// balance or a numeric summary).
-DataProfile profile_table(const Table& table);
+// balance or a numeric summary), with warnings at `warn`.
+DataProfile profile_table(const Table& table, const WarningThresholds& warn = WarningThresholds{});
 
 // How reports print one statistic: 4 significant digits, "inf"/"-inf", and
 // "-" for NaN.
