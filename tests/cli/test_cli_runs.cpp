@@ -156,7 +156,11 @@ TEST_CASE("runs: --no-track and $EMBER_RUNS") {
   REQUIRE(t.exit_code == 0);
   CHECK(contains(t.out, "tracked run "));
   CHECK(run_dirs("runs_env/0").size() == 1);
-  // An unwritable runs folder warns; the model is still written.
+  // A bad experiment name or an unwritable runs folder warns; the model is
+  // still written.
+  const auto unnamed = run_ember(train + " --runs runs_env --experiment ''");
+  CHECK(unnamed.exit_code == 0);
+  CHECK(contains(unnamed.err, "warning: the run was not tracked: the experiment name must be non-empty"));
   const auto bad = run_ember(train + " --runs /proc/ember_runs");
   CHECK(bad.exit_code == 0);
   CHECK(contains(bad.err, "warning: the run was not tracked"));

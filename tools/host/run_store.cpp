@@ -158,6 +158,19 @@ bool valid_key(const std::string& key) {
 }
 
 bool record_run(const std::string& root_text, const RunRecord& run, std::string* run_id, Error* error) {
+  const auto control = [](const std::string& t) {
+    for (char ch : t) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7f) return true;
+    }
+    return false;
+  };
+  if (run.experiment.empty() || control(run.experiment) || control(run.name)) {
+    *error = Error{
+        "", 0, 0,
+        "the experiment name must be non-empty, and the experiment and run names free of control characters"};
+    return false;
+  }
   for (const auto* list : {&run.params, &run.tags}) {
     for (const auto& [k, v] : *list) {
       (void)v;

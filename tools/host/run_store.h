@@ -46,10 +46,12 @@ std::int64_t now_ms();
 // in the current directory (MLflow's default).
 std::string runs_directory(const std::string& flag);
 
-// Writes `run` under `root` (created if needed) in its experiment (created
-// if new, with the next free id); *run_id receives the new 32-hex-digit
-// id. Keys must be names MLflow accepts: letters, digits, _ - . / and
-// spaces, not starting with '/' and without "..".
+// Writes `run` under `root` (created if needed) in its experiment
+// (created if new, with the next free id); *run_id receives the new
+// 32-hex-digit id. The experiment name must be non-empty, and it and the
+// run name free of control characters. Keys must be names MLflow
+// accepts: letters, digits, _ - . / and spaces, not starting with '/' and
+// without "..".
 bool record_run(const std::string& root, const RunRecord& run, std::string* run_id, Error* error);
 
 // A run as read back: enough for list, show and compare.
