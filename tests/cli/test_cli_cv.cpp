@@ -201,3 +201,30 @@ TEST_CASE("train: boosting rounds and forest trees show progress on a terminal")
       "script -qec '" + base + " --model forest --param n_estimators=9 -o progress_forest.ember' /dev/null");
   CHECK(contains(forest, "9/9 trees [####################]"));
 }
+
+TEST_CASE("cv and search: a groups column before the target") {
+  // The group column comes first, so taking it out moves the target.
+  std::ifstream in(data("iris.csv"));
+  std::string line, csv;
+  std::getline(in, line);
+  csv = "batch," + line + "\n";
+  for (int i = 0; std::getline(in, line); ++i) csv += "g" + std::to_string(i % 7) + "," + line + "\n";
+  write_text("cv_iris_groups_first.csv", csv);
+  const auto r = run_ember("cv cv_iris_groups_first.csv --target species" + std::string(kLogistic) +
+                           " --split group --groups batch --folds 3 --no-track --json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "\"target\":\"species\""));
+  // The same folds and scores as with the column last (reference above).
+  check_close(per_fold(r.out, "accuracy"), {0.984375, 0.9534883720930233, 0.9069767441860465}, 1e-12);
+  const auto text = run_ember("cv cv_iris_groups_first.csv --target species" + std::string(kLogistic) +
+                              " --split group --groups batch --folds 3 --no-track");
+  CHECK(contains(text.out, "target 'species'"));
+  CHECK(contains(text.out, "auc_ovr_macro"));
+  const auto s =
+      run_ember("search cv_iris_groups_first.csv --target species" + std::string(kLogistic) +
+                " --split group --groups batch --folds 3 --no-track --grid 'C=1' -o cv_groups_best.ember");
+  INFO(s.out << s.err);
+  CHECK(s.exit_code == 0);
+  CHECK(contains(s.out, "target 'species'"));
+}

@@ -141,6 +141,10 @@ TEST_CASE("search: bad requests are refused and nothing is written") {
       {iris + " --grid 'max_depth=2' --factor 2 -o s_bad.ember", "--factor applies to --halving", 2},
       {iris + " --grid 'max_depth=2' --jobs 0 -o s_bad.ember", "--jobs must be", 2},
       {iris + " --grid 'max_depth=2'", "-o BEST.ember is required", 2},
+      // 10^6 combinations: refused before they are built.
+      {iris + " --grid 'a=1,2,3,4,5,6,7,8,9,10 b=1,2,3,4,5,6,7,8,9,10 c=1,2,3,4,5,6,7,8,9,10"
+              " d=1,2,3,4,5,6,7,8,9,10 e=1,2,3,4,5,6,7,8,9,10 f=1,2,3,4,5,6,7,8,9,10' -o s_bad.ember",
+       "--grid has more than 100000 candidates", 2},
       {iris + " --grid 'max_depth=2' --folds 80 -o s_bad.ember", "every class has fewer rows than folds", 1},
   };
   for (const Case& c : cases) {

@@ -39,8 +39,11 @@ int run_cv(const ParsedArgs& args) {
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, csv, &table, &error)) return fail("cv", error.to_string());
+  // Copied out: taking a --groups column out of the table moves the columns.
   const host::Column& target = table.columns[static_cast<std::size_t>(table.target)];
   const bool classes = target.type == host::ColumnType::categorical;
+  const std::string target_name = target.name;
+  const std::size_t n_classes = target.labels.size();
   if (!host::check_training_target(target, table.rows, classes, &error_text))
     return fail("cv", path + ": " + error_text);
   std::vector<host::Split> splits;
@@ -71,7 +74,6 @@ int run_cv(const ParsedArgs& args) {
     }
   }
   const host::ScoreSummary summary = host::summarize(scores);
-  const std::size_t n_classes = target.labels.size();
   run.params.emplace_back("split", description);
   run.params.emplace_back("folds", std::to_string(scores.size()));
   for (std::size_t k = 0; k < summary.names.size(); ++k) {
@@ -86,7 +88,7 @@ int run_cv(const ParsedArgs& args) {
 
   if (args.has("json")) {
     host::JsonWriter j;
-    j.begin_object().key("data").value(path).key("target").value(target.name);
+    j.begin_object().key("data").value(path).key("target").value(target_name);
     j.key("model").value(spec.model).key("rows").value(static_cast<std::uint64_t>(table.rows));
     j.key("split").value(description).key("seed").value(spec.seed);
     j.key("folds").begin_array();
@@ -112,7 +114,7 @@ int run_cv(const ParsedArgs& args) {
     return kExitOk;
   }
   std::printf("cv %s on %s: %zu rows, target '%s', %s\n", spec.model.c_str(), path.c_str(), table.rows,
-              target.name.c_str(), description.c_str());
+              target_name.c_str(), description.c_str());
   const std::vector<std::string> shown = headline(classes, n_classes);
   std::printf("%6s %7s %6s", "fold", "train", "test");
   for (const std::string& m : shown) std::printf(" %13s", m.c_str());

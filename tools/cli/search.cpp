@@ -24,6 +24,9 @@ namespace ember::cli {
 
 namespace {
 
+// More candidates than this are refused (each is a cross-validation).
+constexpr std::size_t kMaxCandidates = 100000;
+
 struct Trial {
   host::Candidate params;
   ModelSpec spec;
@@ -117,18 +120,23 @@ int run_search(const ParsedArgs& args) {
   if (grid) {
     if (args.has("space")) return usage("--space goes with --random N; --grid lists the values itself");
     if (!host::parse_grid(args.get("grid"), &domains, &error_text)) return usage("--grid: " + error_text);
+    // Counted before it is built: an absurd grid is refused, not allocated.
+    std::size_t size = 1;
+    for (const host::ParamDomain& d : domains) {
+      if (size > kMaxCandidates / d.values.size())
+        return usage("--grid has more than " + std::to_string(kMaxCandidates) + " candidates");
+      size *= d.values.size();
+    }
     candidates = host::grid_candidates(domains);
   } else {
     std::uint64_t n = 0;
-    if (!parse_u64(args.get("random"), &n) || n < 1 || n > 100000)
-      return usage("--random must be a whole number of trials in [1, 100000], got '" + args.get("random") +
-                   "'");
+    if (!parse_u64(args.get("random"), &n) || n < 1 || n > kMaxCandidates)
+      return usage("--random must be a whole number of trials in [1, " + std::to_string(kMaxCandidates) +
+                   "], got '" + args.get("random") + "'");
     if (!args.has("space")) return usage("--random N needs --space 'K=dist(a,b) ...'");
     if (!host::parse_space(args.get("space"), &domains, &error_text)) return usage("--space: " + error_text);
     candidates = host::random_candidates(domains, static_cast<std::size_t>(n), base.seed);
   }
-  if (candidates.size() > 100000)
-    return usage("the grid has " + std::to_string(candidates.size()) + " candidates; at most 100000");
   std::vector<Trial> trials(candidates.size());
   for (std::size_t t = 0; t < candidates.size(); ++t) {
     trials[t].params = candidates[t];
