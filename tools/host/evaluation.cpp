@@ -60,6 +60,13 @@ bool evaluate_classes(const std::vector<std::int32_t>& y, const std::vector<floa
         "evaluation: expected " + std::to_string(n) + " x " + std::to_string(k) + " probabilities";
     return false;
   }
+  for (std::int32_t label : y) {
+    if (label < 0 || static_cast<std::size_t>(label) >= k) {
+      error->message =
+          "evaluation: class code " + std::to_string(label) + " outside [0, " + std::to_string(k) + ")";
+      return false;
+    }
+  }
   std::vector<std::int32_t> predicted(n);
   for (std::size_t i = 0; i < n; ++i) {
     std::size_t best = 0;

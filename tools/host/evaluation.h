@@ -33,6 +33,7 @@ struct Evaluation {
 // precision, recall, f1 (class 1) and average_precision; logloss, brier,
 // mcc, then auc (two classes) or auc_ovr_macro. AUC needs every class
 // present; without that it goes to `skipped`, as does average precision.
+// Errors: k < 2, a shape that does not fit, a code outside [0, k).
 bool evaluate_classes(const std::vector<std::int32_t>& y, const std::vector<float>& proba, std::size_t k,
                       Evaluation* out, Error* error);
 
