@@ -53,15 +53,7 @@ int run_cv(const ParsedArgs& args) {
     return usage_error ? usage(error_text) : fail("cv", path + ": " + error_text);
   }
 
-  const host::FitFunction fit = [&spec](const host::Table& train, std::vector<std::uint64_t>* storage,
-                                        std::size_t* size, double* seconds, host::Error* e) {
-    FittedModel fitted;
-    if (!fit_model(train, spec, &fitted, e)) return false;
-    *storage = std::move(fitted.storage);
-    *size = fitted.size;
-    *seconds = fitted.fit_seconds;
-    return true;
-  };
+  const host::FitFunction fit = fit_function(spec);
   std::vector<host::SplitScore> scores(splits.size());
   {
     host::Progress progress("folds", splits.size(), host::stderr_is_terminal() && !args.has("json"));

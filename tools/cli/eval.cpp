@@ -14,17 +14,14 @@
 #include "host/json_writer.h"
 #include "host/model_input.h"
 #include "host/suggest.h"
+#include "host/text.h"
 
 namespace ember::cli {
 
 namespace {
 
 // A cell of the confusion matrix: a count (unweighted rows, so whole).
-std::string count_text(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.0f", x);
-  return buffer;
-}
+std::string count_text(double x) { return host::format_number("%.0f", x); }
 
 // The confusion matrix as a table: true classes down, predicted across.
 void print_confusion(const std::vector<std::string>& labels, const std::vector<std::vector<double>>& c) {

@@ -257,6 +257,18 @@ bool fit_model(const host::Table& table, const ModelSpec& spec, FittedModel* out
   return host::train_linear_model(table, spec.linear, &out->linear, error) && take(out->linear);
 }
 
+host::FitFunction fit_function(const ModelSpec& spec) {
+  return [&spec](const host::Table& train, std::vector<std::uint64_t>* storage, std::size_t* size,
+                 double* seconds, host::Error* error) {
+    FittedModel fitted;
+    if (!fit_model(train, spec, &fitted, error)) return false;
+    *storage = std::move(fitted.storage);
+    *size = fitted.size;
+    *seconds = fitted.fit_seconds;
+    return true;
+  };
+}
+
 void add_cross_validation_options(CommandSpec* spec, const std::string& param_help) {
   spec->options.insert(spec->options.begin(),
                        {{"target", "COL", "the column to predict"},

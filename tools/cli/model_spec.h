@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "args.h"
+#include "host/cross_validation.h"
 #include "host/error.h"
 #include "host/linear_trainer.h"
 #include "host/table.h"
@@ -47,6 +48,9 @@ struct FittedModel {
 
 // Fits `spec` on every row of `table` (its target set).
 bool fit_model(const host::Table& table, const ModelSpec& spec, FittedModel* out, host::Error* error);
+
+// fit_model as the host's cross-validation takes it (host::score_split).
+host::FitFunction fit_function(const ModelSpec& spec);
 
 // --target, --model, --param and --seed, then the split, pipeline,
 // tracking and CSV options: what cv and search both take.

@@ -3,15 +3,11 @@
 #include <charconv>
 
 #include "host/suggest.h"
+#include "host/text.h"
 
 namespace ember::cli {
 
-bool parse_double(const std::string& text, double* out) {
-  const char* first = text.data();
-  const char* last = first + text.size();
-  const auto r = std::from_chars(first, last, *out);
-  return r.ec == std::errc() && r.ptr == last && *out - *out == 0.0;
-}
+bool parse_double(const std::string& text, double* out) { return host::parse_number(text, out); }
 
 bool parse_count(const std::string& text, std::uint32_t* out) {
   const char* first = text.data();
@@ -38,15 +34,12 @@ bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, c
   return apply_key_values(args.all("param"), specs, "--param", "--model " + model, error);
 }
 
-std::vector<std::string> split_list(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
+bool split_key_value(const std::string& text, std::string* key, std::string* value) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  *key = text.substr(0, eq);
+  *value = text.substr(eq + 1);
+  return true;
 }
 
 bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<ParamSpec>& specs,
@@ -54,12 +47,11 @@ bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<P
   std::vector<std::string> keys;
   for (const ParamSpec& s : specs) keys.push_back(s.key);
   for (const std::string& param : pairs) {
-    const auto eq = param.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    std::string key, value;
+    if (!split_key_value(param, &key, &value)) {
       *error = flag + " takes KEY=VALUE, got '" + param + "'";
       return false;
     }
-    const std::string key = param.substr(0, eq), value = param.substr(eq + 1);
     const ParamSpec* spec = nullptr;
     for (const ParamSpec& s : specs) {
       if (s.key == key) spec = &s;

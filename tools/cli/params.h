@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "args.h"
+#include "host/text.h"
 
 namespace ember::cli {
 
@@ -30,9 +31,12 @@ bool apply_params(const ParsedArgs& args, const std::vector<ParamSpec>& specs, c
 bool apply_key_values(const std::vector<std::string>& pairs, const std::vector<ParamSpec>& specs,
                       const std::string& flag, const std::string& owner, std::string* error);
 
-// "a=1,b=2" -> {"a=1", "b=2"}; empty parts are kept (so that they can be
-// reported), and "" gives one empty part.
-std::vector<std::string> split_list(const std::string& text, char separator = ',');
+// "KEY=VALUE" -> KEY and VALUE (at the first '='); false when there is no
+// '=' or the key is empty.
+bool split_key_value(const std::string& text, std::string* key, std::string* value);
+
+// Lists of KEY=VALUE pairs are split by host::split_list.
+using host::split_list;
 
 // Value parsers: the whole text must be the value.
 bool parse_double(const std::string& text, double* out);        // finite

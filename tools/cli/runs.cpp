@@ -9,6 +9,7 @@
 #include "command.h"
 #include "host/json_writer.h"
 #include "host/run_store.h"
+#include "host/text.h"
 
 namespace ember::cli {
 
@@ -23,11 +24,7 @@ std::string when(std::int64_t ms) {
   return buffer;
 }
 
-std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
+std::string number(double v) { return host::format_number("%.6g", v); }
 
 // The headline metric of a run: the search metric, else the first of a
 // fixed list it has.

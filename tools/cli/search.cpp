@@ -81,12 +81,20 @@ std::vector<std::size_t> subsample(const std::vector<std::size_t>& rows, double 
   return pick;
 }
 
+// A candidate's KEY=VALUE pairs as (key, value), with `prefix` on the keys.
+std::vector<std::pair<std::string, std::string>> param_pairs(const host::Candidate& params,
+                                                             const std::string& prefix = "") {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string key, value;
+  for (const std::string& p : params) {
+    if (split_key_value(p, &key, &value)) out.emplace_back(prefix + key, value);
+  }
+  return out;
+}
+
 void write_params(host::JsonWriter& j, const host::Candidate& params) {
   j.begin_object();
-  for (const std::string& p : params) {
-    const std::size_t eq = p.find('=');
-    j.key(p.substr(0, eq)).value(p.substr(eq + 1));
-  }
+  for (const auto& [key, value] : param_pairs(params)) j.key(key).value(value);
   j.end_object();
 }
 
@@ -230,16 +238,7 @@ int run_search(const ParsedArgs& args) {
           auto* c = static_cast<Context*>(p);
           const std::size_t n_splits = c->splits->size();
           const Trial& trial = (*c->trials)[(*c->alive)[i / n_splits]];
-          const ModelSpec& spec = trial.spec;
-          const host::FitFunction fit = [&spec](const host::Table& train, std::vector<std::uint64_t>* storage,
-                                                std::size_t* size, double* seconds, host::Error* e) {
-            FittedModel fitted;
-            if (!fit_model(train, spec, &fitted, e)) return false;
-            *storage = std::move(fitted.storage);
-            *size = fitted.size;
-            *seconds = fitted.fit_seconds;
-            return true;
-          };
+          const host::FitFunction fit = fit_function(trial.spec);
           host::Error e;
           if (!host::score_split(*c->table, (*c->splits)[i % n_splits], fit, &(*c->scores)[i], &e))
             (*c->errors)[i] = "fold " + std::to_string(i % n_splits + 1) + ": " + e.to_string();
@@ -259,14 +258,9 @@ int run_search(const ParsedArgs& args) {
         trial.fit_seconds += scores[i].fit_seconds;
         v.push_back(errors[i].empty() ? scores[i].evaluation.get(metric) : NAN);
       }
-      double mean = 0.0;
-      for (double x : v) mean += x;
-      mean /= static_cast<double>(v.size());
-      double var = 0.0;
-      for (double x : v) var += (x - mean) * (x - mean);
-      trial.mean = mean;
-      trial.std = std::sqrt(var / static_cast<double>(v.size()));
-      if (trial.error.empty() && mean != mean) trial.error = "metric " + metric + " undefined on a fold";
+      host::mean_and_std(v, &trial.mean, &trial.std);
+      if (trial.error.empty() && trial.mean != trial.mean)
+        trial.error = "metric " + metric + " undefined on a fold";
     }
     // Keep the best ceil(alive / factor) (ties: the earlier candidate).
     std::vector<std::size_t> order = alive;
@@ -281,17 +275,8 @@ int run_search(const ParsedArgs& args) {
     }
     alive = order;
   }
-  // The best: first of the last round's ranking.
-  std::size_t best = alive[0];
-  {
-    std::vector<std::size_t> order = alive;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const double x = trials[a].mean, y = trials[b].mean;
-      if ((x == x) != (y == y)) return x == x;
-      return higher ? x > y : x < y;
-    });
-    best = order[0];
-  }
+  // The best: the last round leaves `alive` in its ranking.
+  const std::size_t best = alive[0];
   if (trials[best].mean != trials[best].mean) {
     return fail("search", path + ": no candidate could be scored; the first failed with: " + trials[0].error);
   }
@@ -312,10 +297,7 @@ int run_search(const ParsedArgs& args) {
   run.params.emplace_back("split", description);
   run.params.emplace_back("candidates", std::to_string(trials.size()));
   run.params.emplace_back("output", output);
-  for (const std::string& p : trials[best].params) {
-    const std::size_t eq = p.find('=');
-    run.params.emplace_back("best_" + p.substr(0, eq), p.substr(eq + 1));
-  }
+  for (const auto& pair : param_pairs(trials[best].params, "best_")) run.params.push_back(pair);
   run.metrics = {{metric, trials[best].mean, 0}, {metric + "_std", trials[best].std, 0}};
   run.artifacts = {
       {"model.ember", std::string(reinterpret_cast<const char*>(refit.storage.data()), refit.size)}};
@@ -328,10 +310,7 @@ int run_search(const ParsedArgs& args) {
       child.name = "trial " + std::to_string(t + 1);
       child.start_ms = run.start_ms;
       child.failed = trials[t].mean != trials[t].mean;
-      for (const std::string& p : trials[t].params) {
-        const std::size_t eq = p.find('=');
-        child.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
-      }
+      child.params = param_pairs(trials[t].params);
       child.params.emplace_back("rows", std::to_string(trials[t].rows));
       if (!child.failed) child.metrics = {{metric, trials[t].mean, 0}, {metric + "_std", trials[t].std, 0}};
       child.tags = {{"ember.command", "search"}, {"ember.trial", std::to_string(t + 1)}};

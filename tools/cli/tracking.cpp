@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "params.h"
+
 namespace ember::cli {
 
 void add_tracking_options(CommandSpec* spec) {
@@ -19,9 +21,9 @@ host::RunRecord start_run(const ParsedArgs& args, const std::string& command, co
   run.name = command + " " + model + " " + (slash == std::string::npos ? data : data.substr(slash + 1));
   run.tags = {{"ember.command", command}, {"ember.data", data}};
   run.params = {{"model", model}, {"target", args.get("target")}, {"seed", args.get("seed", "0")}};
+  std::string key, value;
   for (const std::string& p : args.all("param")) {
-    const std::size_t eq = p.find('=');
-    if (eq != std::string::npos) run.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+    if (split_key_value(p, &key, &value)) run.params.emplace_back(key, value);
   }
   for (const char* flag : {"drop-missing", "impute", "encode", "discretize", "scale", "select", "project"}) {
     if (args.has(flag)) run.params.emplace_back(std::string("pipeline.") + flag, args.get(flag));

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "ember/arena.h"
 #include "ember/feature_scores.h"
 #include "ember/feature_selection.h"
 #include "ember/folds.h"
 #include "host/heap_upstream.h"
+#include "host/text.h"
 
 namespace ember::host {
 
@@ -21,11 +21,7 @@ Span<const T> span_of(const std::vector<T>& v) {
 
 MatrixView<const float> view_of(const SelectionData& d) { return {d.x, d.rows, d.cols, d.cols}; }
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", v);
-  return text;
-}
+std::string number(double v) { return format_number("%.4g", v); }
 
 Error select_error(const SelectionOptions& o, const std::string& message) {
   return Error{"", 0, 0, std::string("--select ") + select_method_name(o.method) + ": " + message};

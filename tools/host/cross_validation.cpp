@@ -89,6 +89,16 @@ bool score_split(const Table& table, const Split& split, const FitFunction& fit,
   return evaluate_numbers(target.values, predicted, &out->evaluation, error);
 }
 
+void mean_and_std(const std::vector<double>& values, double* mean, double* std) {
+  double m = 0.0;
+  for (double x : values) m += x;
+  m /= static_cast<double>(values.size());
+  double var = 0.0;
+  for (double x : values) var += (x - m) * (x - m);
+  *mean = m;
+  *std = std::sqrt(var / static_cast<double>(values.size()));
+}
+
 ScoreSummary summarize(const std::vector<SplitScore>& scores) {
   ScoreSummary s;
   if (scores.empty()) return s;
@@ -100,14 +110,11 @@ ScoreSummary summarize(const std::vector<SplitScore>& scores) {
       if (x == x) v.push_back(x);
     }
     if (v.size() != scores.size()) continue;
-    double mean = 0.0;
-    for (double x : v) mean += x;
-    mean /= static_cast<double>(v.size());
-    double var = 0.0;
-    for (double x : v) var += (x - mean) * (x - mean);
+    double mean = 0.0, std = 0.0;
+    mean_and_std(v, &mean, &std);
     s.names.push_back(name);
     s.mean.push_back(mean);
-    s.std.push_back(std::sqrt(var / static_cast<double>(v.size())));
+    s.std.push_back(std);
   }
   return s;
 }

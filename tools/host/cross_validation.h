@@ -47,6 +47,10 @@ struct SplitScore {
 bool score_split(const Table& table, const Split& split, const FitFunction& fit, SplitScore* out,
                  Error* error);
 
+// Mean and population standard deviation (ddof=0) of `values` (not
+// empty); NaN values make both NaN.
+void mean_and_std(const std::vector<double>& values, double* mean, double* std);
+
 // Mean and population standard deviation (numpy's default, ddof=0) over
 // the splits of each metric that every split has, in the first split's
 // order.

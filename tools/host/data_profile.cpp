@@ -2,19 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "host/text.h"
 
 namespace ember::host {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string printf_string(const char* format, double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, v);
-  return buffer;
-}
 
 // numpy.percentile's default ("linear"): h = (n - 1) p between the sorted
 // values around it.
@@ -123,7 +118,7 @@ bool integer_classes(const Column& column, std::vector<LabelCount>* classes) {
       values.insert(at, {v, 1});
     }
   }
-  for (const auto& [v, n] : values) classes->push_back({printf_string("%.0f", v), n});
+  for (const auto& [v, n] : values) classes->push_back({format_number("%.0f", v), n});
   return !values.empty();
 }
 
@@ -238,7 +233,7 @@ void profile_correlation(const Table& table, const WarningThresholds& warn, Data
   for (const CorrelatedPair& pair : pairs) {
     if (std::fabs(pair.r) < warn.abs_correlation) break;
     p->warnings.push_back(p->columns[pair.a].name + " and " + p->columns[pair.b].name +
-                          " correlated (r = " + printf_string("%.2f", pair.r) + ")");
+                          " correlated (r = " + format_number("%.2f", pair.r) + ")");
   }
   if (pairs.size() > kTopPairs) pairs.resize(kTopPairs);
   p->top_pairs = pairs;
@@ -273,7 +268,7 @@ void profile_vif(const Table& table, const WarningThresholds& warn, DataProfile*
   p->vif = vif_by_sweep(std::move(r), k);
   for (std::size_t j = 0; j < k; ++j) {
     if (p->vif[j] >= warn.vif) {
-      const std::string vif = std::isinf(p->vif[j]) ? "inf" : printf_string("%.1f", p->vif[j]);
+      const std::string vif = std::isinf(p->vif[j]) ? "inf" : format_number("%.1f", p->vif[j]);
       p->warnings.push_back(p->columns[p->vif_columns[j]].name + ": VIF " + vif + " (multicollinear)");
     }
   }
@@ -282,11 +277,11 @@ void profile_vif(const Table& table, const WarningThresholds& warn, DataProfile*
 void column_warnings(const ColumnProfile& c, const WarningThresholds& warn,
                      std::vector<std::string>* warnings) {
   if (c.missing_fraction >= warn.missing_fraction) {
-    warnings->push_back(c.name + ": " + printf_string("%.0f", 100.0 * c.missing_fraction) + "% missing");
+    warnings->push_back(c.name + ": " + format_number("%.0f", 100.0 * c.missing_fraction) + "% missing");
   }
   if (c.distinct == 1) warnings->push_back(c.name + ": constant");
   if (std::fabs(c.skew) >= warn.abs_skew) {
-    warnings->push_back(c.name + ": skewed (skew = " + printf_string("%.1f", c.skew) + ")");
+    warnings->push_back(c.name + ": skewed (skew = " + format_number("%.1f", c.skew) + ")");
   }
 }
 
@@ -300,7 +295,7 @@ void class_warning(const TargetProfile& t, const WarningThresholds& warn,
   }
   const double ratio = static_cast<double>(hi) / static_cast<double>(lo);
   if (ratio <= warn.class_ratio) return;
-  std::string text = printf_string("%.1f", ratio);
+  std::string text = format_number("%.1f", ratio);
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
   warnings->push_back("class imbalance 1:" + text);
 }
@@ -324,11 +319,11 @@ DataProfile profile_table(const Table& table, const WarningThresholds& warn) {
 std::string format_statistic(double v) {
   if (std::isnan(v)) return "-";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return printf_string("%.4g", v);
+  return format_number("%.4g", v);
 }
 
 std::string format_percent(double fraction) {
-  return std::isnan(fraction) ? "-" : printf_string("%.1f%%", 100.0 * fraction);
+  return std::isnan(fraction) ? "-" : format_number("%.1f%%", 100.0 * fraction);
 }
 
 }  // namespace ember::host

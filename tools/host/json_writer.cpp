@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "host/text.h"
+
 namespace ember::host {
 
 std::string json_quote(std::string_view s) {
@@ -96,9 +98,7 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 JsonWriter& JsonWriter::value(double d) {
   if (!std::isfinite(d)) return null();
   separate();
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);
-  out_.append(buffer, result.ptr);
+  out_ += shortest_number(d);
   return *this;
 }
 

@@ -1,51 +1,24 @@
 #include "host/param_search.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
 #include "ember/portable_math.h"
 #include "ember/rng.h"
+#include "host/text.h"
 
 namespace ember::host {
 
 namespace {
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char c : text) {
-    if (c == sep) {
-      parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  parts.push_back(cur);
-  return parts;
-}
-
 // Space-separated words, empty ones dropped.
 std::vector<std::string> words(const std::string& text) {
   std::vector<std::string> out;
-  for (std::string& w : split(text, ' ')) {
+  for (std::string& w : split_list(text, ' ')) {
     if (!w.empty()) out.push_back(w);
   }
   return out;
-}
-
-bool number(const std::string& text, double* out) {
-  const char* end = text.data() + text.size();
-  const auto r = std::from_chars(text.data(), end, *out);
-  return r.ec == std::errc() && r.ptr == end && std::isfinite(*out);
-}
-
-std::string shortest(double v) {
-  char buffer[32];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, r.ptr);
 }
 
 // Splits "KEY=REST"; checks the key is new.
@@ -69,7 +42,7 @@ bool key_of(const std::string& word, const std::vector<ParamDomain>& seen, std::
 
 bool value_list(const std::string& word, const std::string& list, std::vector<std::string>* out,
                 std::string* error) {
-  *out = split(list, ',');
+  *out = split_list(list, ',');
   for (const std::string& v : *out) {
     if (v.empty()) {
       *error = "'" + word + "' has an empty value";
@@ -122,8 +95,8 @@ bool parse_space(const std::string& text, std::vector<ParamDomain>* out, std::st
       *error = "'" + w + "': unknown distribution '" + dist + "' (uniform, loguniform, int or choice)";
       return false;
     }
-    const std::vector<std::string> bounds = split(inner, ',');
-    if (bounds.size() != 2 || !number(bounds[0], &d.low) || !number(bounds[1], &d.high)) {
+    const std::vector<std::string> bounds = split_list(inner, ',');
+    if (bounds.size() != 2 || !parse_number(bounds[0], &d.low) || !parse_number(bounds[1], &d.high)) {
       *error = "'" + w + "': expected two numbers, " + dist + "(low,high)";
       return false;
     }
@@ -183,14 +156,14 @@ std::vector<Candidate> random_candidates(std::vector<ParamDomain> domains, std::
           v = d.values[rng.below(static_cast<std::uint32_t>(d.values.size()))];
           break;
         case ParamDomain::Kind::uniform:
-          v = shortest(rng.uniform(d.low, d.high));
+          v = shortest_number(rng.uniform(d.low, d.high));
           break;
         case ParamDomain::Kind::loguniform:
-          v = shortest(portable_exp(rng.uniform(portable_log(d.low), portable_log(d.high))));
+          v = shortest_number(portable_exp(rng.uniform(portable_log(d.low), portable_log(d.high))));
           break;
         case ParamDomain::Kind::integer: {
           const auto span = static_cast<std::uint64_t>(d.high - d.low) + 1;
-          v = shortest(d.low + static_cast<double>(rng.below64(span)));
+          v = shortest_number(d.low + static_cast<double>(rng.below64(span)));
           break;
         }
       }

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "host/file_io.h"
+#include "host/text.h"
 
 namespace ember::host {
 
@@ -74,12 +74,6 @@ bool read_text(const fs::path& p, std::string* out) {
 
 bool write(const fs::path& p, const std::string& text, Error* error) {
   return write_file_atomic(p.string(), text, error);
-}
-
-std::string number(double v) {
-  char buffer[32];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, r.ptr);
 }
 
 std::string new_run_id() {
@@ -240,7 +234,8 @@ bool record_run(const std::string& root_text, const RunRecord& run, std::string*
     std::string lines;
     for (const MetricPoint& m : run.metrics) {
       if (m.key == k)
-        lines += std::to_string(run.end_ms) + " " + number(m.value) + " " + std::to_string(m.step) + "\n";
+        lines +=
+            std::to_string(run.end_ms) + " " + shortest_number(m.value) + " " + std::to_string(m.step) + "\n";
     }
     fs::create_directories((temp / "metrics" / k).parent_path(), ec);
     if (!write(temp / "metrics" / k, lines, error)) return cleanup();
