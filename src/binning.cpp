@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "category_code.h"
+#include "runtime/category_code.h"
 #include "ember/rng.h"
 #include "row_index.h"
 

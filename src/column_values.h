@@ -6,10 +6,10 @@
 
 #include <cstddef>
 
-#include "ember/arena.h"
-#include "ember/matrix_view.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/arena.h"
+#include "ember/base/matrix_view.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember::detail {
 

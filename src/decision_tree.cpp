@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "category_code.h"
-#include "ember/model_format.h"
-#include "ember/portable_math.h"
+#include "runtime/category_code.h"
+#include "ember/runtime/model_format.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 #include "tree_grower.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "category_code.h"
+#include "runtime/category_code.h"
 #include "ember/folds.h"
 
 namespace ember {

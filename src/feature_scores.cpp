@@ -3,7 +3,7 @@
 #include <cfloat>
 #include <cmath>
 
-#include "category_code.h"
+#include "runtime/category_code.h"
 #include "ember/special_functions.h"
 #include "feature_scores_internal.h"
 

@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "ember/matrix_view.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/matrix_view.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember::detail {
 

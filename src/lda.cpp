@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "category_code.h"
+#include "runtime/category_code.h"
 #include "linalg.h"
 
 namespace ember {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 
 namespace ember {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 
 namespace ember {
 

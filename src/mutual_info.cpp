@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "ember/feature_scores.h"
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 #include "ember/special_functions.h"
 #include "feature_scores_internal.h"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 
 namespace ember {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 
 namespace ember {
 

@@ -30,14 +30,14 @@
 #include <cstdint>
 #include <cstring>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
 #include "ember/executor.h"
-#include "ember/model_format.h"
+#include "ember/runtime/model_format.h"
 #include "ember/rng.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 #include "row_index.h"
 
 namespace ember::detail {
@@ -336,7 +336,7 @@ class Grower {
     PartitionJob job{this,
                      begin,
                      end,
-                     std::min<std::uint32_t>(kMaxPartitionBlocks, std::max(1u, n / kPartitionRows)),
+                     std::min<std::uint32_t>(kMaxPartitionBlocks, std::max<std::uint32_t>(1u, n / kPartitionRows)),
                      data_.column(feature),
                      &mask,
                      0};

@@ -25,12 +25,12 @@
 
 #include <cstdint>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/binning.h"
 #include "ember/executor.h"
-#include "ember/model_writer.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/writer/model_writer.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

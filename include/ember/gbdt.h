@@ -38,12 +38,12 @@
 
 #include <cstdint>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
 #include "ember/executor.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

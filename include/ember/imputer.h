@@ -7,10 +7,10 @@
 
 #include <cstdint>
 
-#include "ember/arena.h"
-#include "ember/matrix_view.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/arena.h"
+#include "ember/base/matrix_view.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

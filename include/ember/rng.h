@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/span.h"
+#include "ember/base/span.h"
 
 namespace ember {
 

@@ -19,9 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/arena.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/arena.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

@@ -1,5 +1,5 @@
 // Writes the models the C test loads (the writer is C++ only).
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 #include "model_bytes.h"
 
 #include <cstring>

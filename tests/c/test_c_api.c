@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ember/ember.h"
+#include "ember/runtime/ember_c.h"
 
 size_t ember_test_write_small_tree(void* buffer, size_t capacity);
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli_runner.h"
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 #include "model_bytes.h"
 
 using ember::Span;

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <vector>
 
-#include "ember/metadata.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/metadata.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // Model bytes must be 8-aligned; copy into an exactly sized aligned buffer

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 #include "model_bytes.h"
 #include "random_model.h"
 

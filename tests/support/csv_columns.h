@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "ember/matrix_view.h"
-#include "ember/span.h"
+#include "ember/base/matrix_view.h"
+#include "ember/base/span.h"
 #include "host/csv.h"
 
 namespace ember::test {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/matrix_view.h"
+#include "ember/base/matrix_view.h"
 #include "host/csv.h"
 #include "reference_file.h"
 

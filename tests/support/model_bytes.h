@@ -11,8 +11,8 @@
 #include <cstring>
 #include <vector>
 
-#include "ember/model_writer.h"
-#include "ember/status.h"
+#include "ember/writer/model_writer.h"
+#include "ember/base/status.h"
 
 namespace ember::test {
 

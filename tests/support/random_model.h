@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 #include "ember/rng.h"
 #include "model_bytes.h"
 

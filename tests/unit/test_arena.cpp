@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "heap_guard.h"
 
 using ember::Arena;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "csv_columns.h"
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/feature_scores.h"
 #include "ember/feature_selection.h"
 #include "ember/rng.h"

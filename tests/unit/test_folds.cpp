@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/folds.h"
 #include "heap_guard.h"
 

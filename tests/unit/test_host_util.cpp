@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "host/heap_upstream.h"
 #include "host/json_writer.h"
 #include "host/suggest.h"

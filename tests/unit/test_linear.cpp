@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/linear_regression.h"
 #include "ember/logistic_regression.h"
 #include "heap_guard.h"

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "ember/matrix_view.h"
+#include "ember/base/matrix_view.h"
 
 using ember::MatrixView;
 using ember::Status;

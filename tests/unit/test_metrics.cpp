@@ -9,8 +9,8 @@
 #include <initializer_list>
 #include <limits>
 
-#include "ember/arena.h"
-#include "ember/matrix_view.h"
+#include "ember/base/arena.h"
+#include "ember/base/matrix_view.h"
 #include "ember/metrics.h"
 #include "heap_guard.h"
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "ember/metadata.h"
-#include "ember/model.h"
-#include "ember/model_writer.h"
-#include "ember/predict.h"
+#include "ember/runtime/metadata.h"
+#include "ember/runtime/model.h"
+#include "ember/writer/model_writer.h"
+#include "ember/runtime/predict.h"
 #include "heap_guard.h"
 #include "model_bytes.h"
 

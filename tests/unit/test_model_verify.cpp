@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 #include "ember/rng.h"
 #include "heap_guard.h"
 #include "model_bytes.h"

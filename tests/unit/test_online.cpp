@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/linear_regression.h"
 #include "ember/logistic_regression.h"
 #include "ember/metrics.h"

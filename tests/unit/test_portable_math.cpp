@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <limits>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 
 using ember::Rng;

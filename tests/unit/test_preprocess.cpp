@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "csv_columns.h"
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/discretizer.h"
 #include "ember/encoder.h"
 #include "ember/imputer.h"

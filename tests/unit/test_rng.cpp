@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 
 using ember::Rng;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "ember/span.h"
+#include "ember/base/span.h"
 
 TEST_CASE("a span views an array without owning it") {
   int values[] = {1, 2, 3, 4};

@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "ember/status.h"
+#include "ember/base/status.h"
 
 using ember::Status;
 

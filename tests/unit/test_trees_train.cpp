@@ -7,12 +7,12 @@
 #include <cstring>
 #include <vector>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/binning.h"
 #include "ember/decision_tree.h"
 #include "ember/gbdt.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 #include "ember/rng.h"
 #include "heap_guard.h"
 #include "model_bytes.h"

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/logistic_regression.h"
 #include "ember/rng.h"
 #include "host/csv.h"

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 #include "random_model.h"
 
 using ember::bench::median;

@@ -21,8 +21,8 @@
 
 #include "bench_common.h"
 #include "ember/metrics.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 #include "host/heap_upstream.h"
 #include "host/synthetic.h"
 #include "host/tree_trainer.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "command.h"
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/metrics.h"
 #include "host/evaluation.h"
 #include "host/heap_upstream.h"

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "command.h"
-#include "ember/metadata.h"
-#include "ember/model_format.h"
-#include "ember/predict.h"
+#include "ember/runtime/metadata.h"
+#include "ember/runtime/model_format.h"
+#include "ember/runtime/predict.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "command.h"
-#include "ember/predict.h"
+#include "ember/runtime/predict.h"
 #include "host/file_io.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/folds.h"
 #include "host/heap_upstream.h"
 #include "params.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/feature_scores.h"
 #include "ember/feature_selection.h"
 #include "ember/folds.h"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ember/predict.h"
+#include "ember/runtime/predict.h"
 #include "host/model_file.h"
 #include "host/model_input.h"
 

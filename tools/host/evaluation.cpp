@@ -3,10 +3,10 @@
 #include <cmath>
 #include <limits>
 
-#include "ember/arena.h"
-#include "ember/matrix_view.h"
+#include "ember/base/arena.h"
+#include "ember/base/matrix_view.h"
 #include "ember/metrics.h"
-#include "ember/span.h"
+#include "ember/base/span.h"
 #include "host/heap_upstream.h"
 
 namespace ember::host {

@@ -6,7 +6,7 @@
 #ifndef EMBER_HOST_HEAP_UPSTREAM_H
 #define EMBER_HOST_HEAP_UPSTREAM_H
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 
 namespace ember::host {
 

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <cmath>
 
-#include "ember/arena.h"
-#include "ember/model.h"
-#include "ember/model_writer.h"
-#include "ember/predict.h"
+#include "ember/base/arena.h"
+#include "ember/runtime/model.h"
+#include "ember/writer/model_writer.h"
+#include "ember/runtime/predict.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
 

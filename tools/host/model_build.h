@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 #include "host/error.h"
 
 namespace ember::host {

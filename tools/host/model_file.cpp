@@ -1,6 +1,6 @@
 #include "host/model_file.h"
 
-#include "ember/metadata.h"
+#include "ember/runtime/metadata.h"
 #include "host/file_io.h"
 
 namespace ember::host {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/model.h"
+#include "ember/runtime/model.h"
 #include "host/error.h"
 
 namespace ember::host {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/predict.h"
+#include "ember/runtime/predict.h"
 #include "host/csv.h"
 #include "host/error.h"
 #include "host/model_file.h"

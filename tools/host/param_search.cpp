@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 #include "host/text.h"
 

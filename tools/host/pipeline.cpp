@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/lda.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
 

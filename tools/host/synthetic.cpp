@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "ember/portable_math.h"
+#include "ember/base/portable_math.h"
 #include "ember/rng.h"
 #include "host/file_io.h"
 

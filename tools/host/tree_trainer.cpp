@@ -6,11 +6,11 @@
 #include <memory>
 #include <mutex>
 
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 #include "ember/folds.h"
-#include "ember/model.h"
-#include "ember/model_writer.h"
-#include "ember/predict.h"
+#include "ember/runtime/model.h"
+#include "ember/writer/model_writer.h"
+#include "ember/runtime/predict.h"
 #include "ember/rng.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"

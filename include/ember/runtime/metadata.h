@@ -14,9 +14,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/model.h"
-#include "ember/model_format.h"
-#include "ember/status.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/model_format.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/model.h"
+#include "ember/runtime/model.h"
 
 namespace ember {
 

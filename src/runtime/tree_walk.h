@@ -8,8 +8,8 @@
 #include <cstring>
 #include <type_traits>
 
-#include "ember/model_format.h"
-#include "ember/status.h"
+#include "ember/runtime/model_format.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

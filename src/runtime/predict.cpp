@@ -1,13 +1,13 @@
 // predict: the pipeline steps and the models, run on a verified Model.
-#include "ember/predict.h"
+#include "ember/runtime/predict.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "category_code.h"
-#include "ember/portable_math.h"
-#include "runtime_internal.h"
-#include "tree_walk.h"
+#include "runtime/category_code.h"
+#include "ember/base/portable_math.h"
+#include "runtime/runtime_internal.h"
+#include "runtime/tree_walk.h"
 
 namespace ember {
 

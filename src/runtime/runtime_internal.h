@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "ember/model.h"
+#include "ember/runtime/model.h"
 
 namespace ember {
 

@@ -1,4 +1,6 @@
-#include "ember/portable_math.h"
+// The trainers' double-precision functions (the runtime's float ones are in
+// portable_math_float.cpp).
+#include "ember/base/portable_math.h"
 
 #include <cmath>
 #include <cstdint>
@@ -53,6 +55,14 @@ double split_exponent(double x, int* e) {
   std::memcpy(&m, &bits, sizeof m);
   return m;
 }
+
+// 2^e as a double, for e in [-1022, 1023] (a normal number: exact).
+double power_of_two(int e) {
+  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
+  double v = 0.0;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
 }  // namespace
 
 double portable_log(double x) noexcept {
@@ -72,36 +82,6 @@ double portable_log(double x) noexcept {
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
   const double de = static_cast<double>(e);
   return de * kLn2Hi + (log_m + de * kLn2Lo);
-}
-
-float portable_exp(float x) noexcept {
-  if (x != x) return x;
-  if (x > 88.72283935546875f) return std::numeric_limits<float>::infinity();
-  if (x < -103.972084045410156f) return 0.0f;
-  // x = n ln2 + r with |r| <= ln2 / 2. ln2_hi has 16 significant bits and
-  // |n| <= 150, so n * ln2_hi is exact.
-  const float t = x * 1.44269502162933349609f;
-  const int n = static_cast<int>(t >= 0.0f ? t + 0.5f : t - 0.5f);
-  const float fn = static_cast<float>(n);
-  constexpr float kLn2Hi = 0.693145751953125f;
-  constexpr float kLn2Lo = 1.428606765330187045e-06f;
-  const float r = (x - fn * kLn2Hi) - fn * kLn2Lo;
-  // Taylor series of e^r to r^7: the remainder is below 2^-26 for |r| <= 0.347.
-  float p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  return std::ldexp(p, n);
-}
-
-float portable_sigmoid(float x) noexcept {
-  if (x >= 0.0f) return 1.0f / (1.0f + portable_exp(-x));
-  const float e = portable_exp(x);
-  return e / (1.0f + e);
 }
 
 double portable_exp(double x) noexcept {
@@ -126,14 +106,13 @@ double portable_exp(double x) noexcept {
   const double q4 = c[8] + c[9] * r, q5 = c[10] + c[11] * r, q6 = c[12] + c13 * r;
   const double t0 = q0 + q1 * r2, t1 = q2 + q3 * r2, t2 = q4 + q5 * r2;
   const double p = (t0 + t1 * r4) + (t2 + q6 * r4) * r8;
-  // p 2^n: for a normal 2^n one exact multiplication (what ldexp rounds to
-  // as well); below that, ldexp in two steps lands on the right subnormal.
-  if (n < -1000) return std::ldexp(std::ldexp(p, n + 1000), -1000);
-  if (n > 1023) return std::ldexp(p, n);
-  const std::uint64_t bits = static_cast<std::uint64_t>(n + 1023) << 52;
-  double scale = 0.0;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  // p 2^n: for a normal 2^n one multiplication (rounded once, as ldexp
+  // would). Beyond the normal exponents, first an exact scaling into range,
+  // so that again only the last multiplication rounds. (Not ldexp: newlib's
+  // sets errno, which is global state.)
+  if (n < -1000) return (p * power_of_two(n + 1000)) * power_of_two(-1000);
+  if (n > 1023) return (p * power_of_two(1023)) * power_of_two(n - 1023);
+  return p * power_of_two(n);
 }
 
 double portable_log1p(double x) noexcept {

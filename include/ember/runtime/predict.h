@@ -15,10 +15,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/matrix_view.h"
-#include "ember/model.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/matrix_view.h"
+#include "ember/runtime/model.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

@@ -26,8 +26,8 @@
 #include <new>
 #include <type_traits>
 
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

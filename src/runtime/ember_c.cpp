@@ -1,9 +1,9 @@
 // The C API: thin wrappers over the C++ runtime.
 #include <new>
 
-#include "ember/ember.h"
-#include "ember/model.h"
-#include "ember/predict.h"
+#include "ember/runtime/ember_c.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
 
 namespace {
 

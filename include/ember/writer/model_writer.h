@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/model_format.h"
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/runtime/model_format.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/span.h"
-#include "ember/status.h"
+#include "ember/base/span.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

@@ -1,4 +1,4 @@
-#include "ember/status.h"
+#include "ember/base/status.h"
 
 namespace ember {
 

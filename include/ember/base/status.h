@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "ember/status_list.h"
+#include "ember/base/status_list.h"
 
 namespace ember {
 

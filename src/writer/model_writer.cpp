@@ -1,11 +1,11 @@
-#include "ember/model_writer.h"
+#include "ember/writer/model_writer.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "ember/model.h"
-#include "runtime_internal.h"
-#include "tree_walk.h"
+#include "ember/runtime/model.h"
+#include "runtime/runtime_internal.h"
+#include "runtime/tree_walk.h"
 
 namespace ember {
 

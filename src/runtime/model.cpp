@@ -1,11 +1,11 @@
 // load_model: the one pass that verifies a model file before anything trusts it.
-#include "ember/model.h"
+#include "ember/runtime/model.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "runtime_internal.h"
-#include "tree_walk.h"
+#include "runtime/runtime_internal.h"
+#include "runtime/tree_walk.h"
 
 namespace ember {
 
@@ -15,22 +15,23 @@ namespace {
 
 // Reads fixed-size pieces from [base, base + size) with explicit bounds, so
 // that no read can leave the section it belongs to. Arrays are padded to 4.
+// Typed pointers are formed only from an offset that has been checked for
+// bounds and alignment, and returned by value (never stored through a
+// pointer of another type, which the optimiser may assume cannot alias).
 class Cursor {
  public:
   Cursor(const unsigned char* base, std::uint32_t size) : base_(base), size_(size) {}
 
   template <class T>
   Status take(const T** out) {
-    return take_bytes(sizeof(T), reinterpret_cast<const unsigned char**>(out));
+    return take_typed(sizeof(T), out);
   }
   // `count` elements of T; the cursor then advances to the next multiple of 4.
   template <class T>
   Status take_array(std::uint64_t count, const T** out) {
     const std::uint64_t bytes = count * sizeof(T);
     if (count > 0xFFFFFFFFull || bytes > 0xFFFFFFFFull) return Status::out_of_bounds;
-    const std::uint64_t padded = (bytes + 3) & ~std::uint64_t{3};
-    EMBER_TRY(take_bytes(padded, reinterpret_cast<const unsigned char**>(out)));
-    return Status::ok;
+    return take_typed((bytes + 3) & ~std::uint64_t{3}, out);
   }
   Status take_bytes(std::uint64_t bytes, const unsigned char** out) {
     if (bytes > size_ - pos_) return Status::out_of_bounds;
@@ -52,6 +53,16 @@ class Cursor {
   std::uint32_t position() const { return pos_; }
 
  private:
+  template <class T>
+  Status take_typed(std::uint64_t bytes, const T** out) {
+    if (bytes > size_ - pos_) return Status::out_of_bounds;
+    const unsigned char* at = base_ + pos_;
+    if (reinterpret_cast<std::uintptr_t>(at) % alignof(T) != 0) return Status::misaligned;
+    *out = reinterpret_cast<const T*>(at);
+    pos_ += static_cast<std::uint32_t>(bytes);
+    return Status::ok;
+  }
+
   const unsigned char* base_;
   std::uint32_t size_;
   std::uint32_t pos_ = 0;

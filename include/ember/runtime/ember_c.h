@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ember/status_list.h"
+#include "ember/base/status_list.h"
 
 #ifdef __cplusplus
 extern "C" {

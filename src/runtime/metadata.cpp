@@ -1,6 +1,6 @@
 // Metadata lookups over a section load_model has verified: no bounds checks
 // are repeated here.
-#include "ember/metadata.h"
+#include "ember/runtime/metadata.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "ember/arena.h"
+#include "ember/base/arena.h"
 
 namespace ember {
 

@@ -16,8 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/model_format.h"
-#include "ember/status.h"
+#include "ember/runtime/model_format.h"
+#include "ember/base/status.h"
 
 namespace ember {
 
