@@ -4,6 +4,7 @@
 #include "ember/runtime/ember_c.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/self_test.h"
 
 namespace {
 
@@ -22,7 +23,7 @@ ember_status to_c(ember::Status s) { return static_cast<ember_status>(s); }
 extern "C" {
 
 ember_status ember_load(ember_model* model, const void* data, size_t size) {
-  auto* m = new (model->opaque) ember::Model();
+  auto* m = new (model->opaque) ember::Model;  // load_model sets every field
   return to_c(ember::load_model(data, size, m));
 }
 
@@ -65,6 +66,23 @@ ember_status ember_predict_batch(const ember_model* model, const float* rows, si
   return to_c(ember::predict_batch(
       m, in, ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size),
       static_cast<ember::Output>(kind), o));
+}
+
+ember_status ember_self_test(const ember_model* model, void* scratch, size_t scratch_size,
+                             uint32_t* rows_checked, uint32_t* first_bad_row) {
+  ember::SelfTestResult r;
+  r.status = ember::Status::invalid_argument;
+  if (model != nullptr) {
+    ember::self_test(view(model),
+                     ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size), &r);
+  }
+  if (rows_checked != nullptr) *rows_checked = r.rows_checked;
+  if (first_bad_row != nullptr) *first_bad_row = r.first_bad_row;
+  return to_c(r.status);
+}
+
+size_t ember_self_test_scratch_bytes(const ember_model* model) {
+  return ember::self_test_scratch_bytes(view(model));
 }
 
 }  // extern "C"

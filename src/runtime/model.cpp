@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ember/runtime/config.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/tree_walk.h"
 
@@ -24,21 +25,17 @@ class Cursor {
 
   template <class T>
   Status take(const T** out) {
-    return take_typed(sizeof(T), out);
+    return take_array(1, out);
   }
   // `count` elements of T; the cursor then advances to the next multiple of 4.
   template <class T>
   Status take_array(std::uint64_t count, const T** out) {
-    const std::uint64_t bytes = count * sizeof(T);
-    if (count > 0xFFFFFFFFull || bytes > 0xFFFFFFFFull) return Status::out_of_bounds;
-    return take_typed((bytes + 3) & ~std::uint64_t{3}, out);
-  }
-  Status take_bytes(std::uint64_t bytes, const unsigned char** out) {
-    if (bytes > size_ - pos_) return Status::out_of_bounds;
-    *out = base_ + pos_;
-    pos_ += static_cast<std::uint32_t>(bytes);
+    const void* at = take_raw(count, sizeof(T), alignof(T));
+    if (at == nullptr) return status_;
+    *out = static_cast<const T*>(at);
     return Status::ok;
   }
+  Status take_bytes(std::uint64_t bytes, const unsigned char** out) { return take_array(bytes, out); }
   // Skips zero padding up to the next multiple of `alignment` (a power of two).
   Status align(std::uint32_t alignment) {
     const std::uint32_t target = (pos_ + alignment - 1) & ~(alignment - 1);
@@ -53,33 +50,68 @@ class Cursor {
   std::uint32_t position() const { return pos_; }
 
  private:
-  template <class T>
-  Status take_typed(std::uint64_t bytes, const T** out) {
-    if (bytes > size_ - pos_) return Status::out_of_bounds;
+  // The address of `count` elements of `size` bytes at the cursor, after
+  // checking bounds and alignment; null (and status_ set) when they fail.
+  // One out-of-line body for every element type keeps the loader small.
+  [[gnu::noinline]] const void* take_raw(std::uint64_t count, std::uint32_t size, std::uint32_t alignment) {
+    const std::uint64_t bytes = count * size;
+    if (count > 0xFFFFFFFFull || bytes > 0xFFFFFFFFull) return fail(Status::out_of_bounds);
+    const std::uint64_t padded = (bytes + 3) & ~std::uint64_t{3};
+    if (padded > size_ - pos_) return fail(Status::out_of_bounds);
     const unsigned char* at = base_ + pos_;
-    if (reinterpret_cast<std::uintptr_t>(at) % alignof(T) != 0) return Status::misaligned;
-    *out = reinterpret_cast<const T*>(at);
-    pos_ += static_cast<std::uint32_t>(bytes);
-    return Status::ok;
+    if ((reinterpret_cast<std::uintptr_t>(at) & (alignment - 1)) != 0)
+      return fail(Status::misaligned);  // a power of two
+    pos_ += static_cast<std::uint32_t>(padded);
+    return at;
+  }
+  const void* fail(Status s) {
+    status_ = s;
+    return nullptr;
   }
 
   const unsigned char* base_;
   std::uint32_t size_;
   std::uint32_t pos_ = 0;
+  Status status_ = Status::ok;
 };
-
-bool all_finite(const float* v, std::uint64_t n) {
-  for (std::uint64_t i = 0; i < n; ++i) {
-    if (!std::isfinite(v[i])) return false;
-  }
-  return true;
-}
 
 // Inputs wider than this are refused: it bounds scratch sizes and keeps
 // every width product far from overflow.
 constexpr std::uint32_t kMaxWidth = 1u << 20;
 // Category codes travel as floats; beyond 2^24 they would not be exact.
 constexpr std::uint32_t kMaxCategories = 1u << 24;
+
+// The loader's recurring checks, one body each (they keep the loader small
+// on a device): `n` floats, each finite (or, with nan_allowed, not
+// infinite); `n` counts, each at most kMaxCategories, and their sum; `n`
+// indices, each below `limit`.
+Status take_floats(Cursor& c, std::uint64_t n, const float** out, bool nan_allowed = false) {
+  EMBER_TRY(c.take_array(n, out));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const float v = (*out)[i];
+    if (std::isinf(v) || (!nan_allowed && std::isnan(v))) return Status::bad_value;
+  }
+  return Status::ok;
+}
+
+Status take_counts(Cursor& c, std::uint32_t n, const std::uint32_t** out, std::uint64_t* total) {
+  EMBER_TRY(c.take_array(n, out));
+  *total = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if ((*out)[i] > kMaxCategories) return Status::bad_value;
+    *total += (*out)[i];
+  }
+  return Status::ok;
+}
+
+[[maybe_unused]] Status take_indices(Cursor& c, std::uint32_t n, std::uint32_t limit,
+                                     const std::uint32_t** out) {
+  EMBER_TRY(c.take_array(n, out));
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if ((*out)[i] >= limit) return Status::bad_index;
+  }
+  return Status::ok;
+}
 
 Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
   Cursor c(p, size);
@@ -99,89 +131,75 @@ Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
     default:
       return Status::bad_value;
   }
-  EMBER_TRY(c.take_array(h->n_features, &m->n_categories));
+  std::uint64_t total = 0;
+  EMBER_TRY(take_counts(c, h->n_features, &m->n_categories, &total));
   if (!c.at_end()) return Status::bad_section;
-  for (std::uint32_t i = 0; i < h->n_features; ++i) {
-    if (m->n_categories[i] > kMaxCategories) return Status::bad_value;
-  }
   m->task = static_cast<f::Task>(h->task);
   m->n_features = h->n_features;
   m->n_classes = h->n_classes;
   return Status::ok;
 }
 
+#if EMBER_RUNTIME_PIPELINE
 // Checks one pipeline step's payload against its header; returns its output width.
 Status check_step(const f::StepHeader& h, Cursor& c, std::uint32_t* n_out) {
   const std::uint32_t n_in = h.n_in;
+  (void)n_in, (void)c, (void)n_out;  // unused when EMBER_RUNTIME_STEPS leaves every kind out
   switch (static_cast<f::StepKind>(h.kind)) {
+#if EMBER_RUNTIME_STEPS & (1 << 1)
     case f::StepKind::impute: {
       const float* fill = nullptr;
       const std::uint32_t* n_ind = nullptr;
       const std::uint32_t* cols = nullptr;
-      EMBER_TRY(c.take_array(n_in, &fill));
+      EMBER_TRY(take_floats(c, n_in, &fill));
       EMBER_TRY(c.take(&n_ind));
-      EMBER_TRY(c.take_array(*n_ind, &cols));
-      if (!all_finite(fill, n_in)) return Status::bad_value;
-      for (std::uint32_t i = 0; i < *n_ind; ++i) {
-        if (cols[i] >= n_in) return Status::bad_index;
-      }
+      EMBER_TRY(take_indices(c, *n_ind, n_in, &cols));
       *n_out = n_in + *n_ind;
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 2)
     case f::StepKind::one_hot: {
       const std::uint32_t* cats = nullptr;
-      EMBER_TRY(c.take_array(n_in, &cats));
       std::uint64_t width = 0;
-      for (std::uint32_t i = 0; i < n_in; ++i) {
-        if (cats[i] > kMaxCategories) return Status::bad_value;
-        width += cats[i] == 0 ? 1 : cats[i];
-      }
+      EMBER_TRY(take_counts(c, n_in, &cats, &width));
+      for (std::uint32_t i = 0; i < n_in; ++i) width += cats[i] == 0;  // a numeric column passes through
       if (width > kMaxWidth) return Status::bad_value;
       *n_out = static_cast<std::uint32_t>(width);
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 3)
     case f::StepKind::ordinal: {
       const std::uint32_t* cats = nullptr;
       const float* unknown = nullptr;
       const float* values = nullptr;
-      EMBER_TRY(c.take_array(n_in, &cats));
-      EMBER_TRY(c.take_array(n_in, &unknown));
       std::uint64_t total = 0;
-      for (std::uint32_t i = 0; i < n_in; ++i) {
-        if (cats[i] > kMaxCategories) return Status::bad_value;
-        total += cats[i];
-      }
-      EMBER_TRY(c.take_array(total, &values));
+      EMBER_TRY(take_counts(c, n_in, &cats, &total));
       // NaN is allowed: it maps a category (or an unknown one) to "missing".
-      for (std::uint64_t i = 0; i < total; ++i) {
-        if (std::isinf(values[i])) return Status::bad_value;
-      }
-      for (std::uint32_t i = 0; i < n_in; ++i) {
-        if (std::isinf(unknown[i])) return Status::bad_value;
-      }
+      EMBER_TRY(take_floats(c, n_in, &unknown, /*nan_allowed=*/true));
+      EMBER_TRY(take_floats(c, total, &values, /*nan_allowed=*/true));
       *n_out = n_in;
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 4)
     case f::StepKind::affine: {
       const float* offset = nullptr;
       const float* scale = nullptr;
-      EMBER_TRY(c.take_array(n_in, &offset));
-      EMBER_TRY(c.take_array(n_in, &scale));
-      if (!all_finite(offset, n_in) || !all_finite(scale, n_in)) return Status::bad_value;
+      EMBER_TRY(take_floats(c, n_in, &offset));
+      EMBER_TRY(take_floats(c, n_in, &scale));
       *n_out = n_in;
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 5)
     case f::StepKind::discretize: {
       const std::uint32_t* n_edges = nullptr;
       const float* edges = nullptr;
-      EMBER_TRY(c.take_array(n_in, &n_edges));
       std::uint64_t total = 0;
-      for (std::uint32_t i = 0; i < n_in; ++i) {
-        if (n_edges[i] > kMaxCategories) return Status::bad_value;
-        total += n_edges[i];
-      }
-      EMBER_TRY(c.take_array(total, &edges));
-      if (!all_finite(edges, total)) return Status::bad_value;
+      EMBER_TRY(take_counts(c, n_in, &n_edges, &total));
+      EMBER_TRY(take_floats(c, total, &edges));
       std::uint64_t k = 0;
       for (std::uint32_t i = 0; i < n_in; ++i) {
         for (std::uint32_t e = 1; e < n_edges[i]; ++e) {
@@ -192,27 +210,26 @@ Status check_step(const f::StepHeader& h, Cursor& c, std::uint32_t* n_out) {
       *n_out = n_in;
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 6)
     case f::StepKind::select: {
       const std::uint32_t* index = nullptr;
-      EMBER_TRY(c.take_array(h.n_out, &index));
-      for (std::uint32_t i = 0; i < h.n_out; ++i) {
-        if (index[i] >= n_in) return Status::bad_index;
-      }
+      EMBER_TRY(take_indices(c, h.n_out, n_in, &index));
       *n_out = h.n_out;
       break;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 7)
     case f::StepKind::project: {
       const float* weights = nullptr;
       const float* bias = nullptr;
       if (h.n_out == 0 || h.n_out > kMaxWidth) return Status::bad_value;
-      EMBER_TRY(c.take_array(std::uint64_t{h.n_out} * n_in, &weights));
-      EMBER_TRY(c.take_array(h.n_out, &bias));
-      if (!all_finite(weights, std::uint64_t{h.n_out} * n_in) || !all_finite(bias, h.n_out)) {
-        return Status::bad_value;
-      }
+      EMBER_TRY(take_floats(c, std::uint64_t{h.n_out} * n_in, &weights));
+      EMBER_TRY(take_floats(c, h.n_out, &bias));
       *n_out = h.n_out;
       break;
     }
+#endif
     default:
       return Status::unsupported_feature;
   }
@@ -250,6 +267,7 @@ Status check_pipeline(const unsigned char* p, std::uint32_t size, Model* m, std:
   if (!c.at_end()) return Status::bad_section;
   return Status::ok;
 }
+#endif  // EMBER_RUNTIME_PIPELINE
 
 // The combinations of task, link and outputs that mean something.
 Status check_outputs(const Model& m, f::Link link, std::uint32_t n_outputs, bool probabilities_allowed) {
@@ -280,11 +298,9 @@ Status check_linear(const unsigned char* p, std::uint32_t size, Model* m, std::u
   const auto link = static_cast<f::Link>(h->link);
   EMBER_TRY(check_outputs(*m, link, h->n_outputs, /*probabilities_allowed=*/false));
   const std::uint64_t n_weights = std::uint64_t{h->n_outputs} * h->n_features;
-  EMBER_TRY(c.take_array(n_weights, &m->weights));
-  EMBER_TRY(c.take_array(h->n_outputs, &m->intercepts));
+  EMBER_TRY(take_floats(c, n_weights, &m->weights));
+  EMBER_TRY(take_floats(c, h->n_outputs, &m->intercepts));
   if (!c.at_end()) return Status::bad_section;
-  if (!all_finite(m->weights, n_weights) || !all_finite(m->intercepts, h->n_outputs))
-    return Status::bad_value;
   m->kind = ModelKind::linear;
   m->link = link;
   m->model_features = width;
@@ -292,16 +308,70 @@ Status check_linear(const unsigned char* p, std::uint32_t size, Model* m, std::u
   return Status::ok;
 }
 
-template <class Word>
+// Checks that the words of one tree, [0, n_nodes) of `w`, form a full
+// binary tree in preorder whose skips are exact, with `n_leaves` leaves
+// numbered left to right, and reports its depth (internal levels). The
+// stack holds one 4-byte frame per level (node index and depth packed, so a
+// tree holds at most 2^24 internal nodes): EMBER_RUNTIME_MAX_TREE_DEPTH
+// frames bound it; deeper trees are refused.
+Status verify_tree_shape(const NodeWords& w, std::size_t first, std::uint32_t n_nodes, std::uint32_t n_leaves,
+                         std::uint32_t* depth_out) {
+  *depth_out = 0;
+  if (n_nodes == 0) return n_leaves == 1 ? Status::ok : Status::bad_tree;
+  if (n_nodes >= (1u << 24)) return Status::unsupported_feature;
+  constexpr std::uint32_t kLevels = EMBER_RUNTIME_MAX_TREE_DEPTH;
+  std::uint32_t stack[kLevels];  // node << 8 | (depth - 1): ancestors whose left subtree we are in
+  std::uint32_t top = 0;
+  std::uint32_t next = 0;    // the preorder index the next internal node must have
+  std::uint32_t leaves = 0;  // leaves seen so far
+  std::uint32_t node = 0, depth = 1, max_depth = 0;
+  for (;;) {
+    // Enter `node`.
+    if (node != next || node >= n_nodes) return Status::bad_tree;
+    if (depth > kLevels) return Status::bad_tree;  // deeper than the header's max_depth, which is <= kLevels
+    ++next;
+    if (depth > max_depth) max_depth = depth;
+    if (w.skip(w.at(first + node)) != 0) {
+      stack[top++] = node << 8 | (depth - 1);
+      node = node + 1;
+      depth = depth + 1;
+      continue;
+    }
+    ++leaves;  // the left child is a leaf
+    // Walk up through finished subtrees until a right child is to be entered.
+    std::uint32_t at = node, at_depth = depth;
+    for (;;) {
+      const AnyWord word = w.at(first + at);
+      // The left subtree's size.
+      if (std::uint64_t{next} != std::uint64_t{at} + 1 + w.skip(word)) return Status::bad_tree;
+      if ((word & 1u) == 0) {  // the right child is internal
+        node = next;
+        depth = at_depth + 1;
+        break;
+      }
+      ++leaves;
+      if (top == 0) {
+        if (next != n_nodes || leaves != n_leaves) return Status::bad_tree;
+        *depth_out = max_depth;
+        return Status::ok;
+      }
+      --top;
+      at = stack[top] >> 8;
+      at_depth = (stack[top] & 0xFFu) + 1;
+    }
+  }
+}
+
+// Every node: feature in range, a finite threshold or a bitset in bounds;
+// then each tree's shape.
 Status check_tree_nodes(const Model& m, const f::TreesHeader& h) {
-  const auto* words = static_cast<const Word*>(m.words);
-  const NodeDecoder<Word> decode(h);
+  const NodeWords words(m.words, h);
   for (std::uint32_t t = 0; t < h.n_trees; ++t) {
     const std::uint32_t begin = m.node_begin[t], end = m.node_begin[t + 1];
     for (std::uint32_t i = begin; i < end; ++i) {
-      const Word w = words[i];
-      if (decode.feature(w) >= h.n_features) return Status::bad_index;
-      if (decode.categorical(w)) {
+      const AnyWord w = words.at(i);
+      if (words.feature(w) >= h.n_features) return Status::bad_index;
+      if (w & 4u) {  // categorical
         std::uint32_t offset = 0;
         std::memcpy(&offset, &m.thresholds[i], sizeof offset);
         if (offset >= h.bitset_words) return Status::out_of_bounds;
@@ -311,11 +381,8 @@ Status check_tree_nodes(const Model& m, const f::TreesHeader& h) {
         return Status::bad_value;
       }
     }
-    // The structure: preorder with consistent skips, leaves numbered left to
-    // right, depth within the declared bound.
     std::uint32_t depth = 0;
-    EMBER_TRY(
-        verify_tree_shape(decode, words + begin, end - begin, m.leaf_begin[t + 1] - m.leaf_begin[t], &depth));
+    EMBER_TRY(verify_tree_shape(words, begin, end - begin, m.leaf_begin[t + 1] - m.leaf_begin[t], &depth));
     if (depth > h.max_depth) return Status::bad_tree;
   }
   return Status::ok;
@@ -323,10 +390,8 @@ Status check_tree_nodes(const Model& m, const f::TreesHeader& h) {
 
 // Heap layout: every tree complete of depth max_depth, numeric splits, no
 // skips and no leaf flags; the shape is implicit, so only values are checked.
-template <class Word>
 Status check_heap_nodes(const Model& m, const f::TreesHeader& h) {
-  const auto* words = static_cast<const Word*>(m.words);
-  const NodeDecoder<Word> decode(h);
+  const NodeWords words(m.words, h);
   const std::uint32_t depth = h.max_depth;
   if (depth == 0 || depth > 24 || h.skip_bits != 0 || h.bitset_words != 0) return Status::bad_tree;
   const std::uint32_t nodes = (1u << depth) - 1u;
@@ -334,9 +399,9 @@ Status check_heap_nodes(const Model& m, const f::TreesHeader& h) {
     if (m.node_begin[t + 1] - m.node_begin[t] != nodes) return Status::bad_tree;
   }
   for (std::uint32_t i = 0; i < h.total_nodes; ++i) {
-    const Word w = words[i];
+    const AnyWord w = words.at(i);
     if ((w & 5u) != 0) return Status::bad_tree;  // right_leaf and categorical are meaningless here
-    if (decode.feature(w) >= h.n_features) return Status::bad_index;
+    if (words.feature(w) >= h.n_features) return Status::bad_index;
     if (std::isnan(m.thresholds[i])) return Status::bad_value;
   }
   return Status::ok;
@@ -353,11 +418,14 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   if (h->aggregation > static_cast<std::uint8_t>(f::Aggregation::mean)) return Status::bad_value;
   if (h->link > static_cast<std::uint8_t>(f::Link::softmax)) return Status::bad_value;
   if (h->word_bytes != 2 && h->word_bytes != 4 && h->word_bytes != 8) return Status::unsupported_feature;
+  if ((EMBER_RUNTIME_WORDS & h->word_bytes) == 0)
+    return Status::unsupported_feature;  // left out of this build
   if (h->feature_bits == 0 || h->feature_bits > 32 || h->skip_bits > 32 ||
       h->feature_bits + h->skip_bits + f::kNodeFlagBits > 8u * h->word_bytes) {
     return Status::bad_value;
   }
   if (h->max_depth > f::kMaxTreeDepth) return Status::bad_tree;
+  if (h->max_depth > EMBER_RUNTIME_MAX_TREE_DEPTH) return Status::unsupported_feature;
   // Averaging is over all trees, which is meaningful only when every tree
   // predicts every output.
   if (h->aggregation == static_cast<std::uint8_t>(f::Aggregation::mean) && h->leaf_width != h->n_outputs) {
@@ -366,7 +434,7 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   const auto link = static_cast<f::Link>(h->link);
   EMBER_TRY(check_outputs(*m, link, h->n_outputs, /*probabilities_allowed=*/true));
 
-  EMBER_TRY(c.take_array(h->n_outputs, &m->base_score));
+  EMBER_TRY(take_floats(c, h->n_outputs, &m->base_score));
   EMBER_TRY(c.take_array(std::uint64_t{h->n_trees} + 1, &m->node_begin));
   EMBER_TRY(c.take_array(std::uint64_t{h->n_trees} + 1, &m->leaf_begin));
   EMBER_TRY(c.take_array(h->n_trees, &m->tree_output));
@@ -376,12 +444,9 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   EMBER_TRY(c.take_bytes((std::uint64_t{h->total_nodes} * h->word_bytes + 3) & ~std::uint64_t{3}, &words));
   m->words = words;
   const std::uint64_t n_leaf_values = std::uint64_t{h->total_leaves} * h->leaf_width;
-  EMBER_TRY(c.take_array(n_leaf_values, &m->leaf_values));
+  EMBER_TRY(take_floats(c, n_leaf_values, &m->leaf_values));
   EMBER_TRY(c.take_array(h->bitset_words, &m->bitsets));
   if (!c.at_end()) return Status::bad_section;
-  if (!all_finite(m->base_score, h->n_outputs) || !all_finite(m->leaf_values, n_leaf_values)) {
-    return Status::bad_value;
-  }
   if (m->node_begin[0] != 0 || m->leaf_begin[0] != 0 || m->node_begin[h->n_trees] != h->total_nodes ||
       m->leaf_begin[h->n_trees] != h->total_leaves) {
     return Status::out_of_bounds;
@@ -399,30 +464,10 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   }
   m->trees = h;
   if (h->layout == static_cast<std::uint8_t>(f::TreeLayout::heap)) {
-    switch (h->word_bytes) {
-      case 2:
-        EMBER_TRY(check_heap_nodes<std::uint16_t>(*m, *h));
-        break;
-      case 4:
-        EMBER_TRY(check_heap_nodes<std::uint32_t>(*m, *h));
-        break;
-      default:
-        EMBER_TRY(check_heap_nodes<std::uint64_t>(*m, *h));
-        break;
-    }
+    EMBER_TRY(check_heap_nodes(*m, *h));
     m->uniform_depth = h->max_depth;
   } else if (h->layout == static_cast<std::uint8_t>(f::TreeLayout::preorder)) {
-    switch (h->word_bytes) {
-      case 2:
-        EMBER_TRY(check_tree_nodes<std::uint16_t>(*m, *h));
-        break;
-      case 4:
-        EMBER_TRY(check_tree_nodes<std::uint32_t>(*m, *h));
-        break;
-      default:
-        EMBER_TRY(check_tree_nodes<std::uint64_t>(*m, *h));
-        break;
-    }
+    EMBER_TRY(check_tree_nodes(*m, *h));
   } else {
     return Status::unsupported_feature;
   }
@@ -434,6 +479,7 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   return Status::ok;
 }
 
+#if EMBER_RUNTIME_METADATA
 Status check_metadata(const unsigned char* p, std::uint32_t size) {
   Cursor c(p, size);
   const f::MetadataHeader* h = nullptr;
@@ -475,17 +521,19 @@ Status check_metadata(const unsigned char* p, std::uint32_t size) {
   return Status::ok;
 }
 
-}  // namespace
+#endif  // EMBER_RUNTIME_METADATA
 
-Status load_model(const void* data, std::size_t size, Model* out) noexcept {
-  *out = Model{};
+// The whole check, filling `m` (zeroed by the caller) as it goes.
+Status verify_file(const void* data, std::size_t size, Model& m) {
   if (data == nullptr) return Status::invalid_argument;
   if (reinterpret_cast<std::uintptr_t>(data) % f::kSectionAlignment != 0) return Status::misaligned;
   const auto* bytes = static_cast<const unsigned char*>(data);
   if (size < sizeof(f::FileHeader)) return Status::truncated;
   f::FileHeader h;
   std::memcpy(&h, bytes, sizeof h);
-  if (std::memcmp(h.magic, f::kMagic, 4) != 0) return Status::bad_magic;
+  if (h.magic[0] != f::kMagic[0] || h.magic[1] != f::kMagic[1] || h.magic[2] != f::kMagic[2] ||
+      h.magic[3] != f::kMagic[3])
+    return Status::bad_magic;
   if (h.version_major != f::kVersionMajor) return Status::unsupported_version;
   if (h.file_size > size) return Status::truncated;
   if (h.file_size < sizeof(f::FileHeader)) return Status::bad_value;
@@ -500,7 +548,6 @@ Status load_model(const void* data, std::size_t size, Model* out) noexcept {
       sizeof(f::FileHeader) + std::uint64_t{h.section_count} * sizeof(f::SectionEntry);
   if (table_end > h.file_size) return Status::truncated;
 
-  Model m;
   m.bytes = bytes;
   m.file_size = h.file_size;
   m.version_minor = h.version_minor;
@@ -542,22 +589,41 @@ Status load_model(const void* data, std::size_t size, Model* out) noexcept {
 
   EMBER_TRY(check_schema(bytes + found_schema->offset, found_schema->size, &m));
   std::uint32_t width = m.n_features;
-  if (found_pipeline != nullptr)
+  if (found_pipeline != nullptr) {
+#if EMBER_RUNTIME_PIPELINE
     EMBER_TRY(check_pipeline(bytes + found_pipeline->offset, found_pipeline->size, &m, &width));
+#else
+    return Status::unsupported_feature;  // this build runs no pipeline steps
+#endif
+  }
   if (found_model->kind == static_cast<std::uint32_t>(f::SectionKind::linear)) {
+    if (!EMBER_RUNTIME_LINEAR) return Status::unsupported_feature;  // left out of this build
     EMBER_TRY(check_linear(bytes + found_model->offset, found_model->size, &m, width));
   } else {
+    if (!EMBER_RUNTIME_TREES) return Status::unsupported_feature;
     EMBER_TRY(check_trees(bytes + found_model->offset, found_model->size, &m, width));
   }
+#if EMBER_RUNTIME_METADATA
   if (found_metadata != nullptr) {
     EMBER_TRY(check_metadata(bytes + found_metadata->offset, found_metadata->size));
     m.metadata = bytes + found_metadata->offset;
     m.metadata_size = found_metadata->size;
   }
+#endif
   m.scratch_bytes = predict_scratch_bytes(m);
   if (h.scratch_bytes != m.scratch_bytes) return Status::bad_value;
-  *out = m;
   return Status::ok;
+}
+
+}  // namespace
+
+Status load_model(const void* data, std::size_t size, Model* out) noexcept {
+  // Filled in place (no copy of the Model), and zeroed again on failure so
+  // that a refused file leaves nothing half-set.
+  *out = Model{};
+  const Status s = verify_file(data, size, *out);
+  if (s != Status::ok) *out = Model{};
+  return s;
 }
 
 }  // namespace ember

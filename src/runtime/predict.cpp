@@ -4,8 +4,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "runtime/category_code.h"
 #include "ember/base/portable_math.h"
+#include "ember/runtime/config.h"
+#include "runtime/category_code.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/tree_walk.h"
 
@@ -15,7 +16,11 @@ namespace f = format;
 
 namespace {
 
-constexpr std::size_t kBatchRows = kLanes;
+#if EMBER_RUNTIME_FAST
+constexpr std::size_t kBatchRows = kLanes;  // rows walked in lockstep
+#else
+constexpr std::size_t kBatchRows = 1;  // the compact walk takes rows one at a time
+#endif
 
 std::size_t pipeline_floats(const Model& m) { return m.n_steps > 0 ? 2u * std::size_t{m.max_width} : 0u; }
 
@@ -25,14 +30,17 @@ std::size_t accumulator_floats(const Model& m) {
   return n < 2 ? 2 : n;
 }
 
+#if EMBER_RUNTIME_PIPELINE
 // A category code as an index, or -1 for a value that is not one of 0..n-1.
-long category_index(float v, std::uint32_t n) {
+[[maybe_unused]] long category_index(float v, std::uint32_t n) {
   return detail::is_category_code(v, n) ? static_cast<long>(v) : -1;
 }
 
 Status apply_step(const f::StepHeader& h, const unsigned char* payload, const float* in, float* out) {
   const std::uint32_t n_in = h.n_in;
+  (void)n_in, (void)payload, (void)in, (void)out;  // unused when EMBER_RUNTIME_STEPS leaves every kind out
   switch (static_cast<f::StepKind>(h.kind)) {
+#if EMBER_RUNTIME_STEPS & (1 << 1)
     case f::StepKind::impute: {
       const auto* fill = reinterpret_cast<const float*>(payload);
       const auto* n_ind = reinterpret_cast<const std::uint32_t*>(fill + n_in);
@@ -41,6 +49,8 @@ Status apply_step(const f::StepHeader& h, const unsigned char* payload, const fl
       for (std::uint32_t k = 0; k < *n_ind; ++k) out[n_in + k] = std::isnan(in[cols[k]]) ? 1.0f : 0.0f;
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 2)
     case f::StepKind::one_hot: {
       const auto* cats = reinterpret_cast<const std::uint32_t*>(payload);
       std::uint32_t k = 0;
@@ -63,6 +73,8 @@ Status apply_step(const f::StepHeader& h, const unsigned char* payload, const fl
       }
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 3)
     case f::StepKind::ordinal: {
       const auto* cats = reinterpret_cast<const std::uint32_t*>(payload);
       const auto* unknown = reinterpret_cast<const float*>(cats + n_in);
@@ -81,12 +93,16 @@ Status apply_step(const f::StepHeader& h, const unsigned char* payload, const fl
       }
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 4)
     case f::StepKind::affine: {
       const auto* offset = reinterpret_cast<const float*>(payload);
       const float* scale = offset + n_in;
       for (std::uint32_t j = 0; j < n_in; ++j) out[j] = (in[j] - offset[j]) * scale[j];
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 5)
     case f::StepKind::discretize: {
       const auto* n_edges = reinterpret_cast<const std::uint32_t*>(payload);
       const auto* edges = reinterpret_cast<const float*>(n_edges + n_in);
@@ -112,11 +128,15 @@ Status apply_step(const f::StepHeader& h, const unsigned char* payload, const fl
       }
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 6)
     case f::StepKind::select: {
       const auto* index = reinterpret_cast<const std::uint32_t*>(payload);
       for (std::uint32_t i = 0; i < h.n_out; ++i) out[i] = in[index[i]];
       return Status::ok;
     }
+#endif
+#if EMBER_RUNTIME_STEPS & (1 << 7)
     case f::StepKind::project: {
       const auto* w = reinterpret_cast<const float*>(payload);
       const float* bias = w + std::size_t{h.n_out} * n_in;
@@ -128,14 +148,20 @@ Status apply_step(const f::StepHeader& h, const unsigned char* payload, const fl
       }
       return Status::ok;
     }
+#endif
+    default:
+      break;  // a kind this build left out: load_model refused it
   }
   return Status::unsupported_feature;  // unreachable on a verified model
 }
+
+#endif  // EMBER_RUNTIME_PIPELINE
 
 // Runs the pipeline; *x points at the model's input afterwards (the row
 // itself when there are no steps).
 Status run_pipeline(const Model& m, const float* row, float* buffers, const float** x) {
   const float* in = row;
+#if EMBER_RUNTIME_PIPELINE
   const unsigned char* step = m.steps;
   for (std::uint32_t s = 0; s < m.n_steps; ++s) {
     f::StepHeader h;
@@ -145,10 +171,15 @@ Status run_pipeline(const Model& m, const float* row, float* buffers, const floa
     in = out;
     step += h.size;
   }
+#else
+  (void)m;                             // load_model refused models with steps
+  (void)buffers;
+#endif
   *x = in;
   return Status::ok;
 }
 
+#if EMBER_RUNTIME_LINEAR
 void linear_scores(const Model& m, const float* x, float* acc) {
   for (std::uint32_t o = 0; o < m.n_outputs; ++o) {
     float sum = m.intercepts[o];
@@ -157,7 +188,10 @@ void linear_scores(const Model& m, const float* x, float* acc) {
     acc[o] = sum;
   }
 }
+#endif  // EMBER_RUNTIME_LINEAR
 
+#if EMBER_RUNTIME_TREES
+#if EMBER_RUNTIME_FAST
 bool has_nan(const float* x, std::uint32_t n) {
   std::uint32_t nan = 0;
   for (std::uint32_t j = 0; j < n; ++j) nan |= static_cast<std::uint32_t>(x[j] != x[j]);
@@ -349,17 +383,110 @@ void tree_scores_any(const Model& m, const float* const* xs, std::size_t n_rows,
                      std::size_t stride) {
   bool nan = false;
   for (std::size_t r = 0; r < n_rows; ++r) nan = nan || has_nan(xs[r], m.model_features);
-  switch (m.trees->word_bytes) {
+  switch (m.trees->word_bytes) {  // load_model refused widths this build left out
+#if EMBER_RUNTIME_WORDS & 2
     case 2:
       tree_scores_for<std::uint16_t>(m, nan, xs, n_rows, acc, stride);
       break;
+#endif
+#if EMBER_RUNTIME_WORDS & 4
     case 4:
       tree_scores_for<std::uint32_t>(m, nan, xs, n_rows, acc, stride);
       break;
-    default:
+#endif
+#if EMBER_RUNTIME_WORDS & 8
+    case 8:
       tree_scores_for<std::uint64_t>(m, nan, xs, n_rows, acc, stride);
       break;
+#endif
+    default:
+      break;
   }
+}
+
+#else   // !EMBER_RUNTIME_FAST
+// The compact walk: one function for every word width, layout and split
+// kind, with the same decisions as the specialised paths (x < threshold
+// goes left, NaN by the default flag, in-set categories left), so results
+// are bit-identical to theirs.
+std::uint32_t goes_right(const Model& m, AnyWord w, std::uint32_t feature, std::size_t i, const float* row) {
+  const float x = row[feature];
+  if (x != x) return (w & 2u) ? 0u : 1u;
+  if ((w & 4u) == 0) return x >= m.thresholds[i] ? 1u : 0u;
+  std::uint32_t offset;
+  std::memcpy(&offset, &m.thresholds[i], sizeof offset);
+  const std::uint32_t* set = m.bitsets + offset;
+  if (!(x >= 0.0f && x < static_cast<float>(set[0]) * 32.0f)) return 1u;
+  const auto c = static_cast<std::uint32_t>(x);
+  const bool in_set = static_cast<float>(c) == x && ((set[1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
+  return in_set ? 0u : 1u;
+}
+
+// The index (within tree t) of the leaf that `row` reaches.
+std::uint32_t leaf_of(const Model& m, const NodeWords& words, std::uint32_t t, const float* row) {
+  const std::uint32_t begin = m.node_begin[t];
+  if (m.uniform_depth > 0) {  // heap layout: node j's children are 2j + 1 and 2j + 2
+    std::uint32_t j = 0;
+    for (std::uint32_t k = 0; k < m.uniform_depth; ++k) {
+      const AnyWord w = words.at(begin + j);
+      j = 2 * j + 1 + goes_right(m, w, words.feature(w), begin + j, row);
+    }
+    return j - ((1u << m.uniform_depth) - 1u);
+  }
+  if (m.node_begin[t + 1] == begin) return 0;  // a lone leaf
+  std::uint32_t i = 0, leaf = 0;
+  for (;;) {  // preorder: left is the next node, right `skip` nodes later
+    const AnyWord w = words.at(begin + i);
+    const std::uint32_t skip = words.skip(w);
+    if (goes_right(m, w, words.feature(w), begin + i, row)) {
+      leaf += skip + 1;
+      if (w & 1u) return leaf;
+      i += 1 + skip;
+    } else {
+      if (skip == 0) return leaf;
+      i += 1;
+    }
+  }
+}
+
+void tree_scores_any(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
+                     std::size_t stride) {
+  const f::TreesHeader& h = *m.trees;
+  const NodeWords words(m.words, h);
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    float* a = acc + r * stride;
+    for (std::uint32_t o = 0; o < h.n_outputs; ++o) a[o] = 0.0f;
+    for (std::uint32_t t = 0; t < h.n_trees; ++t) {
+      const std::uint32_t leaf = m.leaf_begin[t] + leaf_of(m, words, t, xs[r]);
+      if (h.leaf_width == 1) {
+        a[m.tree_output[t]] += m.leaf_values[leaf];
+      } else {
+        const float* v = m.leaf_values + std::size_t{leaf} * h.leaf_width;
+        for (std::uint32_t o = 0; o < h.n_outputs; ++o) a[o] += v[o];
+      }
+    }
+    for (std::uint32_t o = 0; o < h.n_outputs; ++o) {
+      if (h.aggregation == static_cast<std::uint8_t>(f::Aggregation::mean))
+        a[o] /= static_cast<float>(h.n_trees);
+      a[o] += m.base_score[o];
+    }
+  }
+}
+#endif  // EMBER_RUNTIME_FAST
+#endif  // EMBER_RUNTIME_TREES
+
+// Raw scores of rows xs[0, n_rows) into acc + r * stride, by the model's kind.
+void model_scores(const Model& m, const float* const* xs, std::size_t n_rows, float* acc,
+                  std::size_t stride) {
+#if EMBER_RUNTIME_LINEAR
+  if (m.kind == ModelKind::linear) {
+    for (std::size_t r = 0; r < n_rows; ++r) linear_scores(m, xs[r], acc + r * stride);
+    return;
+  }
+#endif
+#if EMBER_RUNTIME_TREES
+  tree_scores_any(m, xs, n_rows, acc, stride);  // load_model refused the kinds this build left out
+#endif
 }
 
 // Turns raw scores (in `acc`, which it may overwrite) into the requested output.
@@ -403,6 +530,12 @@ Status check_kind(const Model& m, Output kind, std::size_t out_size) {
   return out_size == n ? Status::ok : Status::shape_mismatch;
 }
 
+// A loop rather than memcpy, so that the runtime does not pull in the C
+// library's memcpy (about 300 bytes on Cortex-M).
+void copy_floats(const float* from, std::size_t n, float* to) {
+  for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+
 float* aligned_floats(Span<unsigned char> scratch) {
   // Scratch is documented as needing float alignment; round up defensively.
   const auto address = reinterpret_cast<std::uintptr_t>(scratch.data());
@@ -418,8 +551,12 @@ std::uint32_t predict_scratch_bytes(const Model& m) noexcept {
 std::size_t scratch_bytes(const Model& m) noexcept { return m.scratch_bytes; }
 
 std::size_t batch_scratch_bytes(const Model& m) noexcept {
+#if !EMBER_RUNTIME_FAST
+  return m.scratch_bytes;  // predict_batch runs predict() row by row
+#else
   const std::size_t block = m.n_steps > 0 ? kBatchRows * std::size_t{m.model_features} : 0;
   return 4 * (pipeline_floats(m) + block + kBatchRows * accumulator_floats(m)) + 4;
+#endif
 }
 
 std::size_t output_size(const Model& m, Output kind) noexcept {
@@ -443,11 +580,7 @@ Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratc
   float* acc = buffers + pipeline_floats(m);
   const float* x = nullptr;
   EMBER_TRY(run_pipeline(m, row.data(), buffers, &x));
-  if (m.kind == ModelKind::linear) {
-    linear_scores(m, x, acc);
-  } else {
-    tree_scores_any(m, &x, 1, acc, accumulator_floats(m));
-  }
+  model_scores(m, &x, 1, acc, accumulator_floats(m));
   finish_output(m, acc, kind, out.data());
   return Status::ok;
 }
@@ -458,7 +591,7 @@ Status transform(const Model& m, Span<const float> row, Span<unsigned char> scra
   if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
   const float* x = nullptr;
   EMBER_TRY(run_pipeline(m, row.data(), aligned_floats(scratch), &x));
-  std::memcpy(out.data(), x, sizeof(float) * m.model_features);
+  copy_floats(x, m.model_features, out.data());
   return Status::ok;
 }
 
@@ -466,6 +599,11 @@ Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned
                      MatrixView<float> out) noexcept {
   if (rows.cols != m.n_features || out.rows != rows.rows) return Status::shape_mismatch;
   EMBER_TRY(check_kind(m, kind, out.cols));
+#if !EMBER_RUNTIME_FAST
+  // The compact walk gains nothing from blocks of rows: one row at a time.
+  for (std::size_t r = 0; r < rows.rows; ++r) EMBER_TRY(predict(m, rows.row(r), scratch, kind, out.row(r)));
+  return Status::ok;
+#else
   if (scratch.size() < batch_scratch_bytes(m)) return Status::invalid_argument;
   float* buffers = aligned_floats(scratch);
   float* block = buffers + pipeline_floats(m);
@@ -479,19 +617,16 @@ Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned
       EMBER_TRY(run_pipeline(m, rows.row(first + r).data(), buffers, &x));
       if (m.n_steps > 0) {
         float* keep = block + r * m.model_features;
-        std::memcpy(keep, x, sizeof(float) * m.model_features);
+        copy_floats(x, m.model_features, keep);
         x = keep;
       }
       xs[r] = x;
     }
-    if (m.kind == ModelKind::linear) {
-      for (std::size_t r = 0; r < n; ++r) linear_scores(m, xs[r], acc + r * stride);
-    } else {
-      tree_scores_any(m, xs, n, acc, stride);
-    }
+    model_scores(m, xs, n, acc, stride);
     for (std::size_t r = 0; r < n; ++r) finish_output(m, acc + r * stride, kind, out.row(first + r).data());
   }
   return Status::ok;
+#endif
 }
 
 }  // namespace ember

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "ember/runtime/config.h"
 #include "ember/runtime/model_format.h"
-#include "ember/base/status.h"
 
 namespace ember {
 
@@ -45,61 +45,57 @@ inline std::uint64_t encode_node_word(std::uint32_t feature, std::uint32_t skip,
          std::uint64_t{feature} << (format::kNodeFlagBits + skip_bits);
 }
 
-// Checks that `words[0, n_nodes)` is a full binary tree in preorder whose
-// skips are exact, with `n_leaves` leaves numbered left to right, and
-// reports its depth (internal levels). Uses a fixed stack of
-// kMaxTreeDepth frames; deeper trees are bad_tree.
-template <class Word>
-Status verify_tree_shape(const NodeDecoder<Word>& d, const Word* words, std::uint32_t n_nodes,
-                         std::uint32_t n_leaves, std::uint32_t* depth_out) {
-  *depth_out = 0;
-  if (n_nodes == 0) return n_leaves == 1 ? Status::ok : Status::bad_tree;
-  struct Frame {
-    std::uint32_t node;
-    std::uint32_t depth;
-  };
-  Frame stack[format::kMaxTreeDepth];
-  std::uint32_t top = 0;     // frames in use: ancestors whose left subtree we are in
-  std::uint32_t next = 0;    // the preorder index the next internal node must have
-  std::uint32_t leaves = 0;  // leaves seen so far
-  std::uint32_t node = 0, depth = 1;
-  std::uint32_t max_depth = 0;
-  for (;;) {
-    // Enter `node`.
-    if (node != next || node >= n_nodes || depth > format::kMaxTreeDepth) return Status::bad_tree;
-    ++next;
-    if (depth > max_depth) max_depth = depth;
-    if (d.skip(words[node]) != 0) {
-      stack[top++] = Frame{node, depth};
-      node = node + 1;
-      depth = depth + 1;
-      continue;
-    }
-    ++leaves;  // the left child is a leaf
-    // Walk up through finished subtrees until a right child is to be entered.
-    std::uint32_t at = node, at_depth = depth;
-    for (;;) {
-      const Word w = words[at];
-      if (std::uint64_t{next} != std::uint64_t{at} + 1 + d.skip(w))
-        return Status::bad_tree;  // the left subtree's size
-      if (!d.right_leaf(w)) {
-        node = next;
-        depth = at_depth + 1;
-        break;
-      }
-      ++leaves;
-      if (top == 0) {
-        if (next != n_nodes || leaves != n_leaves) return Status::bad_tree;
-        *depth_out = max_depth;
-        return Status::ok;
-      }
-      --top;
-      at = stack[top].node;
-      at_depth = stack[top].depth;
-    }
-  }
-}
+// A node word of any width this build reads: 64-bit only when 8-byte words
+// are enabled (EMBER_RUNTIME_WORDS), so that 32-bit targets that leave them
+// out do no 64-bit arithmetic.
+#if EMBER_RUNTIME_WORDS & 8
+using AnyWord = std::uint64_t;
+#else
+using AnyWord = std::uint32_t;
+#endif
 
+// Node words read at the width the file states (2, 4 or 8 bytes): the
+// loader's checks and the compact walk (EMBER_RUNTIME_FAST 0) use this one
+// reader instead of a template per width.
+struct NodeWords {
+  const unsigned char* base;
+  unsigned bytes;          // word_bytes
+  unsigned feature_shift;  // kNodeFlagBits + skip_bits
+  std::uint32_t skip_mask;
+
+  NodeWords(const void* words, const format::TreesHeader& h)
+      : base(static_cast<const unsigned char*>(words)),
+        bytes(h.word_bytes),
+        feature_shift(format::kNodeFlagBits + h.skip_bits),
+        skip_mask(static_cast<std::uint32_t>((std::uint64_t{1} << h.skip_bits) - 1)) {}
+
+  // Word i (little-endian, as the file stores it). Each width a fixed-size
+  // copy, which compiles to one load (no call to memcpy).
+  AnyWord at(std::size_t i) const {
+    const unsigned char* p = base + i * bytes;
+    if (bytes == 2) {
+      std::uint16_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    }
+#if EMBER_RUNTIME_WORDS & 8
+    if (bytes == 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    }
+#endif
+    std::uint32_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  }
+  std::uint32_t feature(AnyWord w) const { return static_cast<std::uint32_t>(w >> feature_shift); }
+  std::uint32_t skip(AnyWord w) const {
+    return static_cast<std::uint32_t>(w >> format::kNodeFlagBits) & skip_mask;
+  }
+};
+
+#if EMBER_RUNTIME_FAST
 // 1 when `row` goes right at node i, else 0. Numeric splits: x < threshold
 // goes left, NaN by the default flag. Categorical: in-set codes go left,
 // anything else right. Specialised at compile time on whether the rows may
@@ -182,6 +178,8 @@ inline void find_leaves(const NodeDecoder<Word>& d, const Word* words, const flo
     }
   }
 }
+
+#endif  // EMBER_RUNTIME_FAST
 
 }  // namespace ember
 

@@ -64,15 +64,24 @@ void Reset_Handler(void)
     start();
 }
 
-/* Every unexpected exception lands here. Naked, and the first thing it does
- * is move SP back to the top of the stack: the fault may be a stack overflow,
- * and fault_report needs a stack to run on. r0 keeps the old SP, where the
- * hardware pushed the exception frame (only MSP is ever used). */
+/* Every unexpected exception lands here. Naked, because the fault may be a
+ * stack overflow and fault_report needs a stack to run on: if SP is within
+ * FAULT_STACK_NEED bytes of the bottom (or below it), move it back to the top
+ * of the stack. Otherwise leave it, so that fault_report's frame goes below
+ * the exception frame instead of over it. r0 keeps the SP the exception frame
+ * was pushed at (only MSP is ever used). */
+#define FAULT_STACK_NEED 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
 __attribute__((naked)) void Fault_Handler(void)
 {
     __asm__ volatile("mrs r0, msp\n\t"
+                     "ldr r1, =__stack_bottom + " STR(FAULT_STACK_NEED) "\n\t"
+                     "cmp r0, r1\n\t"
+                     "bhs 1f\n\t"
                      "ldr r1, =__stack_top\n\t"
-                     "mov sp, r1\n\t"
+                     "mov sp, r1\n"
+                     "1:\n\t"
                      "bl fault_report\n\t");
 }
 

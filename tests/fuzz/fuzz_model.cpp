@@ -1,4 +1,5 @@
-// Fuzz target: load any bytes as a model; when they load, predict with it.
+// Fuzz target: load any bytes as a model; when they load, predict with it
+// and run its self-test.
 // Built for libFuzzer (preset "fuzz") and, with replay_main.cpp, as a plain
 // test that replays the committed corpus under any compiler.
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include "ember/runtime/metadata.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/self_test.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // Model bytes must be 8-aligned; copy into an exactly sized aligned buffer
@@ -32,6 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ember::predict_batch(m, ember::MatrixView<const float>{rows.data(), 3, m.n_features, m.n_features}, s, kind,
                          ember::MatrixView<float>{out.data(), 3, width, width});
   }
+  // Golden vectors (GOLD) are not verified by load_model: self_test checks them.
+  std::vector<unsigned char> test_scratch(ember::self_test_scratch_bytes(m));
+  ember::self_test(m, ember::Span<unsigned char>(test_scratch.data(), test_scratch.size()), nullptr);
   for (std::uint32_t i = 0; i < ember::metadata_count(m); ++i) {
     ember::MetadataEntry e;
     ember::metadata_at(m, i, &e);

@@ -35,6 +35,7 @@ bool csv_options_from_args(const ParsedArgs& args, host::CsvOptions* options, st
 // The subcommands.
 Command describe_command();
 Command inspect_command();
+Command export_c_command();
 Command predict_command();
 Command train_command();
 Command eval_command();

@@ -8,6 +8,7 @@
 #include "ember/runtime/metadata.h"
 #include "ember/runtime/model_format.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/self_test.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"
 
@@ -86,7 +87,41 @@ struct Report {
   std::vector<Step> steps;
   std::vector<std::string> metadata_keys;
   std::size_t metadata_bytes = 0;
+  // Golden vectors: present when golden_status is not section_not_found;
+  // self_test is run only on a GOLD section that verifies.
+  Status golden_status = Status::section_not_found;
+  std::size_t golden_bytes = 0;
+  SelfTestResult self_test;
 };
+
+const char* output_name(Output kind) {
+  switch (kind) {
+    case Output::raw:
+      return "raw";
+    case Output::probability:
+      return "probability";
+    case Output::label:
+      return "label";
+  }
+  return "unknown";
+}
+
+// "self_test_mismatch at golden row 3 of 5 (probability)"; rows from 1.
+std::string failure_text(const SelfTestResult& t) {
+  return std::string(status_name(t.status)) + " at golden row " + std::to_string(t.first_bad_row + 1) +
+         " of " + std::to_string(t.rows) + " (" + output_name(t.first_bad_output) + ")";
+}
+
+// "" when the golden vectors pass (or there are none), else why not.
+std::string golden_problem(const Report& r) {
+  if (r.golden_status == Status::section_not_found) return "";
+  if (r.golden_status != Status::ok) {
+    return std::string("corrupt golden vectors (GOLD section): ") + status_name(r.golden_status) + ": " +
+           status_description(r.golden_status);
+  }
+  if (r.self_test.status == Status::ok) return "";
+  return "self-test failed: " + failure_text(r.self_test);
+}
 
 Report gather(const host::LoadedModel& lm) {
   Report r;
@@ -98,6 +133,13 @@ Report gather(const host::LoadedModel& lm) {
     std::memcpy(&s, m.bytes + sizeof h + i * sizeof s, sizeof s);
     r.sections.push_back({fourcc_text(s.kind), s.offset, s.size, (s.flags & f::kSectionRequired) != 0});
     if (s.kind == static_cast<std::uint32_t>(f::SectionKind::metadata)) r.metadata_bytes = s.size;
+    if (s.kind == static_cast<std::uint32_t>(f::SectionKind::golden)) r.golden_bytes = s.size;
+  }
+  GoldenVectors golden;
+  r.golden_status = golden_vectors(m, &golden);
+  if (r.golden_status == Status::ok) {
+    std::vector<unsigned char> scratch(self_test_scratch_bytes(m));
+    self_test(m, Span<unsigned char>(scratch.data(), scratch.size()), &r.self_test);
   }
   const unsigned char* p = m.steps;
   for (std::uint32_t s = 0; s < m.n_steps; ++s) {
@@ -185,7 +227,22 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
   j.end_object();
   j.key("metadata_keys").begin_array();
   for (const auto& k : r.metadata_keys) j.value(k);
-  j.end_array().end_object();
+  j.end_array().key("golden");
+  if (r.golden_status == Status::section_not_found) {
+    j.null();
+  } else {
+    const SelfTestResult& t = r.self_test;
+    j.begin_object().key("bytes").value(static_cast<std::uint64_t>(r.golden_bytes));
+    j.key("rows").value(static_cast<std::uint64_t>(t.rows));
+    j.key("self_test").value(status_name(r.golden_status != Status::ok ? r.golden_status : t.status));
+    j.key("rows_checked").value(static_cast<std::uint64_t>(t.rows_checked));
+    if (t.first_bad_row != kSelfTestNoRow) {
+      j.key("first_bad_row").value(static_cast<std::uint64_t>(t.first_bad_row));
+      j.key("first_bad_output").value(output_name(t.first_bad_output));
+    }
+    j.end_object();
+  }
+  j.end_object();
   std::printf("%s\n", j.str().c_str());
 }
 
@@ -257,6 +314,21 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
     for (const auto& k : r.metadata_keys) std::printf(" %s", k.c_str());
     std::printf("\n");
   }
+  if (r.golden_status == Status::section_not_found) {
+    std::printf(
+        "\ngolden      none (add with ember train --golden N or ember export-c --golden N DATA.csv)\n");
+  } else if (r.golden_status != Status::ok) {
+    std::printf("\ngolden      %zu bytes, %s\n", r.golden_bytes, golden_problem(r).c_str());
+  } else {
+    const SelfTestResult& t = r.self_test;
+    std::printf("\ngolden      %u rows, %zu bytes (strippable); self-test on this host: ", t.rows,
+                r.golden_bytes);
+    if (t.status == Status::ok) {
+      std::printf("passed, %u of %u rows bit for bit\n", t.rows_checked, t.rows);
+    } else {
+      std::printf("FAILED, %s\n", failure_text(t).c_str());
+    }
+  }
 }
 
 int run_inspect(const ParsedArgs& args) {
@@ -270,6 +342,9 @@ int run_inspect(const ParsedArgs& args) {
   } else {
     print_text(path, lm, r);
   }
+  // A model whose golden vectors fail here would fail on the device too.
+  const std::string problem = golden_problem(r);
+  if (!problem.empty()) return fail("inspect", path + ": " + problem);
   return kExitOk;
 }
 
@@ -282,7 +357,11 @@ Command inspect_command() {
   command.spec.usage = "MODEL.ember [options]";
   command.spec.details =
       "The file is verified first (checksum, every offset, index and tree); a corrupt\n"
-      "file is reported with the reason and exit code 1.";
+      "file is reported with the reason and exit code 1.\n"
+      "Golden vectors (a GOLD section, from train --golden or export-c --golden) are\n"
+      "replayed through this host's runtime with the device's self_test(); the report\n"
+      "says how many rows matched bit for bit, and a mismatch or a corrupt GOLD section\n"
+      "also exits with 1.";
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {{"json", "", "print one JSON object on stdout"}};

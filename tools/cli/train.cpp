@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "host/file_io.h"
+#include "host/golden.h"
 #include "host/json_writer.h"
 #include "host/linear_trainer.h"
 #include "host/progress.h"
@@ -36,6 +37,35 @@ void write_pipeline_json(host::JsonWriter& j, const std::vector<std::string>& st
   j.end_array();
 }
 
+// The N of --golden N (checked by run_train), or 0.
+std::uint32_t golden_count(const ParsedArgs& args) {
+  std::uint32_t n = 0;
+  return args.has("golden") && parse_count(args.get("golden"), &n) ? n : 0;
+}
+
+// Checked before training: --golden N takes N of the file's rows.
+std::string golden_too_many(const ParsedArgs& args, const std::string& path, const host::Table& table) {
+  return path + ": --golden " + args.get("golden") + " asks for more rows than the file has (" +
+         std::to_string(table.rows) + ")";
+}
+
+// With --golden N: the trained model's bytes with the first N training rows
+// (as the runtime reads them) and their outputs added as golden vectors.
+bool add_golden(const ParsedArgs& args, const host::Table& table, const std::string& path,
+                std::string_view* bytes, std::string* storage, host::Error* error) {
+  if (!args.has("golden")) return true;
+  const std::uint32_t n = golden_count(args);
+  std::vector<float> rows;
+  if (!host::golden_rows_from_table(*bytes, table, n, &rows, error) ||
+      !host::add_golden_vectors(*bytes, rows, storage, error)) {
+    error->message = "--golden: " + error->message;
+    if (error->file.empty()) error->file = path;
+    return false;
+  }
+  *bytes = *storage;
+  return true;
+}
+
 int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec,
                     host::RunRecord& run) {
   host::TreeTrainOptions& options = spec.tree;
@@ -53,6 +83,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
+  if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
   host::Table valid;
   if (args.has("valid")) {
     // Read with the training file's column types, so that labels match.
@@ -80,11 +111,14 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     return fail("train", error.to_string());
   }
   const std::string output = args.get("output");
-  const std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
+  std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
+  std::string with_golden;
+  if (!add_golden(args, table, path, &bytes, &with_golden, &error)) return fail("train", error.to_string());
   if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
   run.params.emplace_back("output", output);
+  if (args.has("golden")) run.params.emplace_back("golden", args.get("golden"));
   run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
-                 {"model_bytes", static_cast<double>(trained.size), 0},
+                 {"model_bytes", static_cast<double>(bytes.size()), 0},
                  {"trees", static_cast<double>(trained.trees), 0},
                  {"leaves", static_cast<double>(trained.leaves), 0}};
   if (trained.oob_score == trained.oob_score) run.metrics.push_back({"oob_score", trained.oob_score, 0});
@@ -101,7 +135,8 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     j.key("trees").value(static_cast<std::uint64_t>(trained.trees));
     j.key("internal_nodes").value(static_cast<std::uint64_t>(trained.nodes));
     j.key("leaves").value(static_cast<std::uint64_t>(trained.leaves));
-    j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
+    j.key("model_bytes").value(static_cast<std::uint64_t>(bytes.size()));
+    if (args.has("golden")) j.key("golden_rows").value(static_cast<std::uint64_t>(golden_count(args)));
     j.key("threads").value(static_cast<std::uint64_t>(trained.threads));
     if (trained.oob_score == trained.oob_score) {
       j.key("oob_score").value(trained.oob_score);
@@ -145,7 +180,8 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
                   trained.validation_loss[trained.rounds - 1], trained.rounds, trained.validation_loss.size(),
                   trained.validation_loss.size() < options.gbdt.n_estimators ? " (stopped early)" : "");
     }
-    std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
+    std::printf("wrote %s (%zu bytes%s)\n", output.c_str(), bytes.size(),
+                args.has("golden") ? (", " + args.get("golden") + " golden rows").c_str() : "");
     print_run_id(args, run_id);
   }
   return kExitOk;
@@ -164,6 +200,9 @@ int run_train(const ParsedArgs& args) {
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
   ModelSpec spec;
   if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
+  std::uint32_t golden_rows = 0;
+  if (args.has("golden") && !parse_count(args.get("golden"), &golden_rows))
+    return usage("--golden takes a number of rows >= 1, got '" + args.get("golden") + "'");
   host::RunRecord run = start_run(args, "train", path);
   if (spec.trees) return run_train_trees(args, path, csv, spec, run);
   const host::LinearTrainOptions& options = spec.linear;
@@ -173,17 +212,21 @@ int run_train(const ParsedArgs& args) {
   host::Table table;
   host::Error error;
   if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
+  if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
   host::TrainedModel trained;
   if (!host::train_linear_model(table, options, &trained, &error)) {
     if (error.file.empty()) error.file = path;
     return fail("train", error.to_string());
   }
   const std::string output = args.get("output");
-  const std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
+  std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
+  std::string with_golden;
+  if (!add_golden(args, table, path, &bytes, &with_golden, &error)) return fail("train", error.to_string());
   if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
   run.params.emplace_back("output", output);
+  if (args.has("golden")) run.params.emplace_back("golden", args.get("golden"));
   run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
-                 {"model_bytes", static_cast<double>(trained.size), 0},
+                 {"model_bytes", static_cast<double>(bytes.size()), 0},
                  {"iterations", static_cast<double>(trained.report.iterations), 0},
                  {"objective", trained.report.objective, 0}};
   run.artifacts = {{"model.ember", std::string(bytes)}};
@@ -209,7 +252,8 @@ int run_train(const ParsedArgs& args) {
     j.key("iterations").value(static_cast<std::uint64_t>(trained.report.iterations));
     j.key("converged").value(trained.report.converged);
     j.key("objective").value(trained.report.objective);
-    j.key("model_bytes").value(static_cast<std::uint64_t>(trained.size));
+    j.key("model_bytes").value(static_cast<std::uint64_t>(bytes.size()));
+    if (args.has("golden")) j.key("golden_rows").value(static_cast<std::uint64_t>(golden_count(args)));
     j.key("output").value(output).key("seed").value(seed);
     write_run_id(j, run_id);
     write_pipeline_json(j, trained.pipeline, trained.dropped_rows);
@@ -223,7 +267,8 @@ int run_train(const ParsedArgs& args) {
     std::printf("  %u iterations, %s, objective %.9g, fit %.3f s\n", trained.report.iterations,
                 trained.report.converged ? "converged" : "NOT converged", trained.report.objective,
                 trained.fit_seconds);
-    std::printf("wrote %s (%zu bytes)\n", output.c_str(), trained.size);
+    std::printf("wrote %s (%zu bytes%s)\n", output.c_str(), bytes.size(),
+                args.has("golden") ? (", " + args.get("golden") + " golden rows").c_str() : "");
     print_run_id(args, run_id);
   }
   return kExitOk;
@@ -256,6 +301,8 @@ Command train_command() {
       {"seed", "N",
        "random seed for randomised trainers (the linear solvers are deterministic and ignore it)"},
       {"output", "MODEL.ember", "where to write the model (atomically)", false, 'o'},
+      {"golden", "N",
+       "store the first N training rows and their outputs in the model (GOLD) for a device self-test"},
       {"json", "", "print a JSON summary: fit seconds, iterations, converged, model bytes"},
   };
   add_pipeline_options(&command.spec);

@@ -27,6 +27,8 @@
   X(empty_input, "there are no rows or no features to work on")                     \
   X(misaligned, "a buffer is not aligned as the format requires (8 bytes)")         \
   X(unsupported_feature, "the input uses a format feature this runtime lacks")      \
-  X(unknown_category, "a categorical input is outside the categories seen in training")
+  X(unknown_category, "a categorical input is outside the categories seen in training") \
+  X(self_test_mismatch, "a prediction differs from the golden output stored in the model") \
+  X(section_not_found, "the model has no section of the requested kind (e.g. golden vectors)")
 
 #endif /* EMBER_STATUS_LIST_H */

@@ -1,5 +1,5 @@
 /* ember.h - the C API of the ember runtime: load a model file, size the
- * scratch, predict.
+ * scratch, predict, self-test.
  *
  * Everything the C++ runtime promises holds here: no heap, no global state
  * (re-entrant), a model executes in place from the caller's bytes, and a
@@ -69,6 +69,20 @@ ember_status ember_predict(const ember_model* model, const float* row, size_t n_
 ember_status ember_predict_batch(const ember_model* model, const float* rows, size_t n_rows,
                                  size_t row_stride, void* scratch, size_t scratch_size, ember_output kind,
                                  float* out, size_t out_stride);
+
+/* Self-test: replays the model's golden vectors (its optional GOLD section,
+ * written by `ember train --golden N` or `ember export-c --golden N`) and
+ * compares every output bit for bit with what the host computed.
+ * EMBER_STATUS_ok when all match; EMBER_STATUS_self_test_mismatch at the
+ * first output that differs; EMBER_STATUS_section_not_found when the model
+ * has no golden vectors; a corrupt GOLD section gives its status. The
+ * scratch needs ember_self_test_scratch_bytes(model) bytes: the predict
+ * scratch for models with at most 4 raw scores and 4 classes.
+ * *rows_checked receives the rows that matched, *first_bad_row the failing
+ * row (UINT32_MAX when none); either pointer may be NULL. */
+ember_status ember_self_test(const ember_model* model, void* scratch, size_t scratch_size,
+                             uint32_t* rows_checked, uint32_t* first_bad_row);
+size_t ember_self_test_scratch_bytes(const ember_model* model);
 
 #ifdef __cplusplus
 }

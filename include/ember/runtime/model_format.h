@@ -28,6 +28,9 @@ namespace ember::format {
 constexpr std::uint8_t kMagic[4] = {'E', 'M', 'B', 'R'};
 constexpr std::uint16_t kVersionMajor = 1;
 constexpr std::uint16_t kVersionMinor = 0;
+// The minor version that added the optional GOLD section (golden vectors);
+// a file that carries one says at least this.
+constexpr std::uint16_t kVersionMinorGolden = 1;
 constexpr std::uint32_t kSectionAlignment = 8;
 // Trees deeper than this are refused (bounds the verifier's stack).
 constexpr std::uint32_t kMaxTreeDepth = 128;
@@ -59,6 +62,7 @@ enum class SectionKind : std::uint32_t {
   linear = fourcc('L', 'I', 'N', 'R'),    // a linear model
   trees = fourcc('T', 'R', 'E', 'E'),     // a tree ensemble
   metadata = fourcc('M', 'E', 'T', 'A'),  // names and labels; strippable
+  golden = fourcc('G', 'O', 'L', 'D'),    // golden vectors for a self-test (1.1); optional, strippable
 };
 
 constexpr std::uint32_t kSectionRequired = 1u;  // SectionEntry::flags bit 0
@@ -199,6 +203,20 @@ struct MetadataRecord {
   std::uint32_t payload_bytes;
 };
 static_assert(sizeof(MetadataRecord) == 16, "MetadataRecord is 16 bytes");
+
+// GOLD (minor version 1): a GoldenHeader, then f32 rows[n_rows * n_features]
+// (the raw input rows, NaN = missing), then per row its expected outputs as
+// the host runtime computed them, exact float bits: f32 raw[n_raw], f32
+// probability[n_proba], f32 label. Optional: load_model skips it; self_test
+// (self_test.h) verifies and runs it.
+struct GoldenHeader {
+  std::uint32_t n_rows;       // >= 1
+  std::uint32_t n_features;   // the schema's n_features
+  std::uint32_t n_raw;        // the model's n_outputs
+  std::uint32_t n_proba;      // n_classes, or 0 for regression
+  std::uint32_t reserved[2];  // 0
+};
+static_assert(sizeof(GoldenHeader) == 24, "GoldenHeader is 24 bytes");
 
 }  // namespace ember::format
 

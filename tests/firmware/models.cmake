@@ -1,0 +1,105 @@
+# The test models, made at build time by the host build's `ember` CLI from the
+# bundled data (tests/data) and exported as C headers with golden vectors:
+#
+#   ember train DATA.csv ... -o NAME.ember
+#   ember export-c NAME.ember -o NAME.h --name NAME --strip-metadata --golden N DATA.csv
+#
+# EMBER_HOST_BUILD names the host build (default build/release, made by
+# `cmake --preset release && cmake --build --preset release`); its
+# tools/ember runs here. Each model gets two headers in
+# ${EMBER_FIRMWARE_MODEL_DIR}:
+#   NAME.h        every row of the data as golden vectors (model_NAME images)
+#   NAME_small.h  the first EMBER_FIRMWARE_SMALL_GOLDEN rows, small enough
+#                 for a RAM copy on the micro:bit (corrupt_NAME and the
+#                 footprint images)
+include_guard(GLOBAL)
+
+set(EMBER_HOST_BUILD "${PROJECT_SOURCE_DIR}/build/release" CACHE PATH
+    "The host build whose tools/ember CLI makes the firmware test models")
+set(EMBER_HOST_CLI "${EMBER_HOST_BUILD}/tools/ember")
+if(NOT EXISTS "${EMBER_HOST_CLI}")
+  message(FATAL_ERROR
+    "The firmware tests need the host CLI to make their models, and there is no "
+    "${EMBER_HOST_CLI}.\n"
+    "Build the host first:\n"
+    "  cmake --preset release && cmake --build --preset release\n"
+    "or point -DEMBER_HOST_BUILD=DIR at another host build directory.")
+endif()
+
+set(EMBER_FIRMWARE_MODEL_DIR ${CMAKE_CURRENT_BINARY_DIR}/models)
+set(EMBER_FIRMWARE_SMALL_GOLDEN 4)
+set(EMBER_FIRMWARE_DATA_DIR ${PROJECT_SOURCE_DIR}/tests/data)
+file(MAKE_DIRECTORY ${EMBER_FIRMWARE_MODEL_DIR})
+set(EMBER_FIRMWARE_MODELS)
+
+# ember_firmware_model(<name> DATA <csv> [GOLDEN_DATA <csv>] TRAIN <args>...)
+# Trains <name>.ember on DATA with `ember train DATA <args>`, then writes
+# <name>.h (golden vectors: every row of GOLDEN_DATA, default DATA) and
+# <name>_small.h. Adds <name> to EMBER_FIRMWARE_MODELS.
+function(ember_firmware_model name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DATA;GOLDEN_DATA" "TRAIN")
+  if(NOT arg_GOLDEN_DATA)
+    set(arg_GOLDEN_DATA ${arg_DATA})
+  endif()
+  set(model ${EMBER_FIRMWARE_MODEL_DIR}/${name}.ember)
+  add_custom_command(OUTPUT ${model}
+    COMMAND ${EMBER_HOST_CLI} train ${arg_DATA} ${arg_TRAIN} --seed 1 --no-track -o ${model}
+    DEPENDS ${EMBER_HOST_CLI} ${arg_DATA}
+    COMMENT "ember train: ${name}"
+    VERBATIM)
+  # Every data row as a golden vector (the header comment, the bytes and the
+  # rows all come from the file: no row count is hard-coded here).
+  file(STRINGS ${arg_GOLDEN_DATA} lines)
+  list(LENGTH lines n_lines)
+  math(EXPR n_rows "${n_lines} - 1")
+  foreach(variant IN ITEMS full small)
+    if(variant STREQUAL "full")
+      set(id ${name})
+      set(rows ${n_rows})
+    else()
+      set(id ${name}_small)
+      set(rows ${EMBER_FIRMWARE_SMALL_GOLDEN})
+    endif()
+    add_custom_command(OUTPUT ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h
+      COMMAND ${EMBER_HOST_CLI} export-c ${model} -o ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h --name ${id}
+              --strip-metadata --golden ${rows} ${arg_GOLDEN_DATA}
+      DEPENDS ${EMBER_HOST_CLI} ${model} ${arg_GOLDEN_DATA}
+      COMMENT "ember export-c: ${id}.h, ${rows} golden rows"
+      VERBATIM)
+  endforeach()
+  set(EMBER_FIRMWARE_MODELS ${EMBER_FIRMWARE_MODELS} ${name} PARENT_SCOPE)
+endfunction()
+
+# The header of model <id> (a name, or name_small) and its macro prefix.
+function(ember_firmware_model_header id out_header out_upper)
+  set(${out_header} ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h PARENT_SCOPE)
+  string(TOUPPER ${id} upper)
+  set(${out_upper} ${upper} PARENT_SCOPE)
+endfunction()
+
+# Penguins with a numeric target: the rows whose target is missing must go
+# (train refuses them); the golden rows come from the whole file, so the
+# device also imputes a row with every number missing.
+set(penguins_mass ${EMBER_FIRMWARE_MODEL_DIR}/penguins_body_mass.csv)
+add_custom_command(OUTPUT ${penguins_mass}
+  COMMAND ${CMAKE_COMMAND} -DIN=${EMBER_FIRMWARE_DATA_DIR}/penguins.csv -DOUT=${penguins_mass}
+          -DCOLUMN=body_mass_g -P ${CMAKE_CURRENT_LIST_DIR}/csv_drop_missing.cmake
+  DEPENDS ${EMBER_FIRMWARE_DATA_DIR}/penguins.csv ${CMAKE_CURRENT_LIST_DIR}/csv_drop_missing.cmake
+  VERBATIM)
+
+# (a) logistic regression, two classes; the default pipeline (impute, scale).
+ember_firmware_model(bc_logistic DATA ${EMBER_FIRMWARE_DATA_DIR}/breast_cancer.csv
+  TRAIN --target diagnosis --model logistic)
+# (b) multinomial logistic regression, three classes.
+ember_firmware_model(iris_multinomial DATA ${EMBER_FIRMWARE_DATA_DIR}/iris.csv
+  TRAIN --target species --model logistic)
+# (c) linear regression behind a full pipeline: impute (sex is missing in
+# some rows), one-hot (species, island, sex), scale.
+ember_firmware_model(penguins_linear DATA ${penguins_mass} GOLDEN_DATA ${EMBER_FIRMWARE_DATA_DIR}/penguins.csv
+  TRAIN --target body_mass_g --model linear --impute median --encode onehot --scale standard)
+# (d) random forest, 10 trees, native categorical splits and missing values.
+ember_firmware_model(penguins_forest DATA ${EMBER_FIRMWARE_DATA_DIR}/penguins.csv
+  TRAIN --target species --model forest --encode native --param n_estimators=10)
+# (e) gradient boosting, 100 trees.
+ember_firmware_model(bc_gbdt DATA ${EMBER_FIRMWARE_DATA_DIR}/breast_cancer.csv
+  TRAIN --target diagnosis --model gbdt --param n_estimators=100)
