@@ -14,7 +14,7 @@ static_assert(static_cast<int>(EMBER_STATUS_COUNT) == ember::kStatusCount, "C an
 
 // ember_load placement-constructs the Model in the opaque storage.
 const ember::Model& view(const ember_model* m) {
-  return *std::launder(static_cast<const ember::Model*>(static_cast<const void*>(m->opaque)));
+  return *std::launder(static_cast<const ember::Model*>(static_cast<const void*>(m)));
 }
 ember_status to_c(ember::Status s) { return static_cast<ember_status>(s); }
 
@@ -23,7 +23,7 @@ ember_status to_c(ember::Status s) { return static_cast<ember_status>(s); }
 extern "C" {
 
 ember_status ember_load(ember_model* model, const void* data, size_t size) {
-  auto* m = new (model->opaque) ember::Model;  // load_model sets every field
+  auto* m = new (static_cast<void*>(model)) ember::Model;  // load_model sets every field
   return to_c(ember::load_model(data, size, m));
 }
 

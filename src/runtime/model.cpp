@@ -81,6 +81,15 @@ constexpr std::uint32_t kMaxWidth = 1u << 20;
 // Category codes travel as floats; beyond 2^24 they would not be exact.
 constexpr std::uint32_t kMaxCategories = 1u << 24;
 
+// Reserved fields must be zero, so that a later version may give them a
+// meaning (and a crafted file cannot hide bytes in them).
+bool all_zero(const void* p, std::uint32_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  unsigned char any = 0;
+  for (std::uint32_t i = 0; i < n; ++i) any |= b[i];
+  return any == 0;
+}
+
 // The loader's recurring checks, one body each (they keep the loader small
 // on a device): `n` floats, each finite (or, with nan_allowed, not
 // infinite); `n` counts, each at most kMaxCategories, and their sum; `n`
@@ -117,7 +126,8 @@ Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
   Cursor c(p, size);
   const f::SchemaHeader* h = nullptr;
   EMBER_TRY(c.take(&h));
-  if (h->n_features == 0 || h->n_features > kMaxWidth) return Status::bad_value;
+  if (h->n_features == 0 || h->n_features > kMaxWidth || !all_zero(h->reserved, sizeof h->reserved))
+    return Status::bad_value;
   switch (static_cast<f::Task>(h->task)) {
     case f::Task::regression:
       if (h->n_classes != 0) return Status::bad_value;
@@ -240,7 +250,7 @@ Status check_pipeline(const unsigned char* p, std::uint32_t size, Model* m, std:
   Cursor c(p, size);
   const f::PipelineHeader* h = nullptr;
   EMBER_TRY(c.take(&h));
-  if (h->n_steps > 1024) return Status::bad_value;
+  if (h->n_steps > 1024 || h->reserved != 0) return Status::bad_value;
   m->steps = p + c.position();
   m->n_steps = h->n_steps;
   for (std::uint32_t s = 0; s < h->n_steps; ++s) {
@@ -293,7 +303,8 @@ Status check_linear(const unsigned char* p, std::uint32_t size, Model* m, std::u
   const f::LinearHeader* h = nullptr;
   EMBER_TRY(c.take(&h));
   if (h->n_features != width) return Status::shape_mismatch;
-  if (h->n_outputs == 0 || h->n_outputs > kMaxWidth) return Status::bad_value;
+  if (h->n_outputs == 0 || h->n_outputs > kMaxWidth || !all_zero(h->reserved, sizeof h->reserved))
+    return Status::bad_value;
   if (h->link > static_cast<std::uint8_t>(f::Link::softmax)) return Status::bad_value;
   const auto link = static_cast<f::Link>(h->link);
   EMBER_TRY(check_outputs(*m, link, h->n_outputs, /*probabilities_allowed=*/false));
@@ -484,6 +495,7 @@ Status check_metadata(const unsigned char* p, std::uint32_t size) {
   Cursor c(p, size);
   const f::MetadataHeader* h = nullptr;
   EMBER_TRY(c.take(&h));
+  if (h->reserved != 0) return Status::bad_value;
   for (std::uint32_t r = 0; r < h->n_records; ++r) {
     const f::MetadataRecord* rec = nullptr;
     const char* key = nullptr;
@@ -543,6 +555,7 @@ Status verify_file(const void* data, std::size_t size, Model& m) {
   if (model_file_crc(bytes, h.file_size) != h.crc32) return Status::checksum_mismatch;
 #endif
   if (h.flags != 0) return Status::unsupported_feature;
+  if (h.reserved != 0) return Status::bad_value;
   if (h.section_count == 0 || h.section_count > 64) return Status::bad_section;
   const std::uint64_t table_end =
       sizeof(f::FileHeader) + std::uint64_t{h.section_count} * sizeof(f::SectionEntry);

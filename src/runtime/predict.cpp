@@ -18,8 +18,6 @@ namespace {
 
 #if EMBER_RUNTIME_FAST
 constexpr std::size_t kBatchRows = kLanes;  // rows walked in lockstep
-#else
-constexpr std::size_t kBatchRows = 1;  // the compact walk takes rows one at a time
 #endif
 
 std::size_t pipeline_floats(const Model& m) { return m.n_steps > 0 ? 2u * std::size_t{m.max_width} : 0u; }

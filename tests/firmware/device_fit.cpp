@@ -35,7 +35,10 @@ constexpr std::uint32_t kNumeric[kD] = {};
 constexpr float kZeroWeights[kD] = {};
 constexpr float kZero[2] = {};
 
-alignas(8) unsigned char g_buffer[kArenaBytes];
+// Aligned as malloc's blocks, so that the arena's padding, and with it the
+// bytes reported, do not depend on where the linker put the buffer.
+constexpr std::size_t kAlign = alignof(std::max_align_t);
+alignas(kAlign) unsigned char g_buffer[kArenaBytes];
 alignas(Arena) unsigned char g_arena_storage[sizeof(Arena)];
 Arena* g_arena = nullptr;
 FitResult g_results[kTrainers];
@@ -249,14 +252,17 @@ Status run(Trainer t, Job& job) {
   const Arena::Marker start = top.mark();
   const std::size_t start_used = top.used();
   void* block = nullptr;
-  const std::size_t free = top.remaining() / 8 * 8;
-  STEP(r, "take the free arena", top.allocate(free, 8, &block));
+  const std::size_t pad = (kAlign - start_used % kAlign) % kAlign;
+  const std::size_t free = top.remaining() < pad ? 0 : (top.remaining() - pad) / kAlign * kAlign;
+  STEP(r, "take the free arena", top.allocate(free, kAlign, &block));
   std::size_t size = 0;
   const unsigned char* written = nullptr;
   {
     Arena work(block, free);
     Status s = job.fit(work, r);
     r->arena_bytes = u32(work.high_water());
+    // The scaler's offset and scale were taken before its fit, for good.
+    if (t == Trainer::scaler) r->arena_bytes += u32(g_offset.size_bytes() + g_scale.size_bytes());
     if (s == Status::ok) {
       r->step = "ModelWriter (measure)";
       ModelWriter measure{Span<unsigned char>()};

@@ -63,7 +63,8 @@ struct FitResult {
   const unsigned char* bytes = nullptr;  // the model file, in the arena (8-aligned)
   std::uint32_t size = 0;                // its bytes
   // Peak arena bytes of the fit: the trainer's working memory and fitted
-  // parameters, the standardised rows it needs, not the model file.
+  // parameters (the scaler's offset and scale included), the rows it
+  // standardises and the transform scratch; not the model file.
   std::uint32_t arena_bytes = 0;
   // Tree: what binning_arena_bytes() (the one *_bytes() query among these
   // trainers) promises bin_data() needs, and what bin_data() took; else 0.

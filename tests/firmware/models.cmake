@@ -6,7 +6,8 @@
 #
 # EMBER_HOST_BUILD names the host build (default build/release, made by
 # `cmake --preset release && cmake --build --preset release`); its
-# tools/ember runs here. Each model gets two headers in
+# tools/ember runs here (and is brought up to date first). Each model gets
+# two headers in
 # ${EMBER_FIRMWARE_MODEL_DIR}:
 #   NAME.h        every row of the data as golden vectors (model_NAME images)
 #   NAME_small.h  the first EMBER_FIRMWARE_SMALL_GOLDEN rows, small enough
@@ -26,6 +27,15 @@ if(NOT EXISTS "${EMBER_HOST_CLI}")
     "or point -DEMBER_HOST_BUILD=DIR at another host build directory.")
 endif()
 
+# Every build first brings the host CLI up to date (a no-op when it is), so
+# that the models and their golden outputs come from the current sources;
+# the models are remade when the CLI changes.
+add_custom_target(ember_host_cli
+  COMMAND ${CMAKE_COMMAND} --build ${EMBER_HOST_BUILD} --target ember_cli
+  BYPRODUCTS ${EMBER_HOST_CLI}
+  COMMENT "Bringing the host CLI up to date (${EMBER_HOST_BUILD})"
+  VERBATIM)
+
 set(EMBER_FIRMWARE_MODEL_DIR ${CMAKE_CURRENT_BINARY_DIR}/models)
 set(EMBER_FIRMWARE_SMALL_GOLDEN 4)
 set(EMBER_FIRMWARE_DATA_DIR ${PROJECT_SOURCE_DIR}/tests/data)
@@ -44,7 +54,7 @@ function(ember_firmware_model name)
   set(model ${EMBER_FIRMWARE_MODEL_DIR}/${name}.ember)
   add_custom_command(OUTPUT ${model}
     COMMAND ${EMBER_HOST_CLI} train ${arg_DATA} ${arg_TRAIN} --seed 1 --no-track -o ${model}
-    DEPENDS ${EMBER_HOST_CLI} ${arg_DATA}
+    DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${arg_DATA}
     COMMENT "ember train: ${name}"
     VERBATIM)
   # Every data row as a golden vector (the header comment, the bytes and the
@@ -63,7 +73,7 @@ function(ember_firmware_model name)
     add_custom_command(OUTPUT ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h
       COMMAND ${EMBER_HOST_CLI} export-c ${model} -o ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h --name ${id}
               --strip-metadata --golden ${rows} ${arg_GOLDEN_DATA}
-      DEPENDS ${EMBER_HOST_CLI} ${model} ${arg_GOLDEN_DATA}
+      DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${model} ${arg_GOLDEN_DATA}
       COMMENT "ember export-c: ${id}.h, ${rows} golden rows"
       VERBATIM)
   endforeach()

@@ -166,6 +166,22 @@ TEST_CASE("specific corruptions give specific statuses") {
     std::memcpy(p, original.data(), original.size);
     CHECK(load_model(p, original.size, &m) == Status::misaligned);
   }
+  SUBCASE("reserved fields must be zero, even behind a valid checksum") {
+    // Offsets from the format: FileHeader.reserved at 28; SCHM's reserved
+    // bytes 9..15 of its header; the first section is SCHM.
+    f::FileHeader h;
+    std::memcpy(&h, original.data(), sizeof h);
+    f::SectionEntry schema;
+    std::memcpy(&schema, original.data() + sizeof h, sizeof schema);
+    REQUIRE(schema.kind == static_cast<std::uint32_t>(f::SectionKind::schema));
+    for (const std::size_t at : {std::size_t{28}, std::size_t{schema.offset} + 9, std::size_t{schema.offset} + 15}) {
+      CAPTURE(at);
+      auto b = test::copy_of(original.data(), original.size);
+      b.data()[at] = 1;
+      fix_crc(b);
+      CHECK(load_model(b.data(), b.size, &m) == Status::bad_value);
+    }
+  }
   SUBCASE("an unknown required section is refused, an unknown optional one skipped") {
     auto b = test::copy_of(original.data(), original.size);
     // The metadata section is the last table entry; rename its kind.

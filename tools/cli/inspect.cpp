@@ -9,6 +9,7 @@
 #include "ember/runtime/model_format.h"
 #include "ember/runtime/predict.h"
 #include "ember/runtime/self_test.h"
+#include "host/device_footprint.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"
 
@@ -17,6 +18,9 @@ namespace ember::cli {
 namespace {
 
 namespace f = format;
+
+// EMBER_RUNTIME_MAX_TREE_DEPTH on Cortex-M (include/ember/runtime/config.h).
+constexpr unsigned kDeviceMaxTreeDepth = 32;
 
 const char* task_name(f::Task t) {
   switch (t) {
@@ -224,6 +228,23 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
   j.key("batch_scratch_bytes").value(static_cast<std::uint64_t>(batch_scratch_bytes(m)));
   j.key("model_view_bytes").value(static_cast<std::uint64_t>(sizeof(Model)));
   j.key("ram_bytes").value(static_cast<std::uint64_t>(scratch_bytes(m) + sizeof(Model)));
+  j.key("devices").begin_array();
+  for (const host::DeviceFootprint& d : host::kDeviceFootprint) {
+    const unsigned stack = d.load_stack > d.predict_stack_max ? d.load_stack : d.predict_stack_max;
+    j.begin_object().key("cpu").value(d.cpu);
+    j.key("ram_bytes").value(static_cast<std::uint64_t>(scratch_bytes(m) + d.model_view + stack));
+    j.key("scratch_bytes").value(static_cast<std::uint64_t>(scratch_bytes(m)));
+    j.key("model_view_bytes").value(static_cast<std::uint64_t>(d.model_view));
+    j.key("load_stack_bytes").value(static_cast<std::uint64_t>(d.load_stack));
+    j.key("predict_stack_bytes").value(static_cast<std::uint64_t>(d.predict_stack));
+    j.key("predict_stack_max_bytes").value(static_cast<std::uint64_t>(d.predict_stack_max));
+    j.key("runtime_code_bytes").value(static_cast<std::uint64_t>(d.flash));
+    j.key("fits_default_tree_depth")
+        .value(m.kind != ModelKind::trees || m.trees->max_depth <= kDeviceMaxTreeDepth);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("device_figures_source").value("tools/footprint: QEMU firmware images, -Os, every model kind");
   j.end_object();
   j.key("metadata_keys").begin_array();
   for (const auto& k : r.metadata_keys) j.value(k);
@@ -307,8 +328,27 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
   }
   std::printf("\nmemory\n");
   std::printf("  flash      %u bytes (%zu without metadata)\n", m.file_size, m.file_size - r.metadata_bytes);
-  std::printf("  RAM        %zu bytes: %zu scratch + %zu model view (batch scratch %zu)\n",
+  std::printf("  RAM        %zu bytes on this host: %zu scratch + %zu model view (batch scratch %zu)\n",
               scratch_bytes(m) + sizeof(Model), scratch_bytes(m), sizeof(Model), batch_scratch_bytes(m));
+  // The device figures: measured on the firmware images by tools/footprint
+  // (tools/host/device_footprint.h; the firmware tests keep it current).
+  for (const host::DeviceFootprint& d : host::kDeviceFootprint) {
+    const unsigned stack = d.load_stack > d.predict_stack_max ? d.load_stack : d.predict_stack_max;
+    std::printf(
+        "  %-10s RAM %zu bytes: %zu scratch + %u ember_model + %u stack (ember_load %u, ember_predict %u,"
+        " at most %u); runtime code %u bytes\n",
+        d.core, scratch_bytes(m) + d.model_view + stack, scratch_bytes(m), d.model_view, stack, d.load_stack,
+        d.predict_stack, d.predict_stack_max, d.flash);
+  }
+  std::printf(
+      "  (device figures: tools/footprint on the QEMU firmware images, -Os, every model kind compiled in;"
+      " stack by stack painting and GCC -fstack-usage)\n");
+  if (m.kind == ModelKind::trees && m.trees->max_depth > kDeviceMaxTreeDepth) {
+    std::printf(
+        "  note: trees of depth %u exceed the Cortex-M default EMBER_RUNTIME_MAX_TREE_DEPTH=%u;"
+        " build the runtime with -DEMBER_RUNTIME_MAX_TREE_DEPTH=%u (4 bytes of load stack a level)\n",
+        m.trees->max_depth, kDeviceMaxTreeDepth, m.trees->max_depth);
+  }
   if (!r.metadata_keys.empty()) {
     std::printf("\nmetadata   ");
     for (const auto& k : r.metadata_keys) std::printf(" %s", k.c_str());

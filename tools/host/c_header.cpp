@@ -189,7 +189,9 @@ std::string c_header(const Model& m, std::string_view bytes, const std::string& 
   const Define defines[] = {
       {"BYTES", m.file_size, "bytes of the model file"},
       {"SCRATCH_BYTES", scratch_bytes(m), "scratch of ember_predict"},
-      {"BATCH_SCRATCH_BYTES", batch_scratch_bytes(m), "scratch of ember_predict_batch, any number of rows"},
+      {"BATCH_SCRATCH_BYTES", batch_scratch_bytes(m),
+       "scratch of ember_predict_batch, any number of rows (the host runtime's; "
+       "the compact Cortex-M runtime needs only SCRATCH_BYTES)"},
       {"SELF_TEST_SCRATCH_BYTES", self_test_scratch_bytes(m), "scratch of ember_self_test"},
       {"N_FEATURES", m.n_features, "floats per input row (NaN = missing)"},
       {"N_CLASSES", m.n_classes, "0 for regression"},

@@ -28,9 +28,10 @@
 //                           Cortex-M (ARM M-profile) and 1 elsewhere.
 //   EMBER_RUNTIME_MAX_TREE_DEPTH  the deepest tree load_model accepts (at most
 //                           format::kMaxTreeDepth, 128); its verifier keeps
-//                           4 bytes of stack per level. Defaults to 64 on
-//                           Cortex-M (256 bytes), 128 elsewhere; deeper trees
-//                           are refused with unsupported_feature.
+//                           4 bytes of stack per level. Defaults to 32 on
+//                           Cortex-M (128 bytes, so that load_model stays
+//                           within 512 bytes of stack), 128 elsewhere; deeper
+//                           trees are refused with unsupported_feature.
 #ifndef EMBER_RUNTIME_CONFIG_H
 #define EMBER_RUNTIME_CONFIG_H
 
@@ -68,7 +69,7 @@
 
 #ifndef EMBER_RUNTIME_MAX_TREE_DEPTH
 #if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
-#define EMBER_RUNTIME_MAX_TREE_DEPTH 64  // 256 bytes of verifier stack
+#define EMBER_RUNTIME_MAX_TREE_DEPTH 32  // 128 bytes of verifier stack
 #else
 #define EMBER_RUNTIME_MAX_TREE_DEPTH 128
 #endif

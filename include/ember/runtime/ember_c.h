@@ -40,9 +40,11 @@ typedef enum ember_output {
 } ember_output;
 
 /* A loaded model: a view into the caller's bytes, which must outlive it.
- * Opaque; fill it with ember_load. */
+ * Opaque; fill it with ember_load. Sized for the C++ Model it holds: 116
+ * bytes on 32-bit targets, 176 on 64-bit ones (pointers, then 32-bit fields). */
 typedef struct ember_model {
-  uint64_t opaque[48];
+  void* opaque_pointers[15];
+  uint32_t opaque_words[14];
 } ember_model;
 
 /* Verifies `data[0, size)` (8-byte aligned) and fills *model. */
