@@ -56,12 +56,15 @@ struct Problem {
 typedef double Double4 __attribute__((vector_size(32)));
 typedef float Float4 __attribute__((vector_size(16)));
 
-// x[0..3] widened to double (exact). (Internal to this file, so the
-// vector-return ABI note GCC gives without AVX does not matter.)
+// x[0..3] widened to double (exact). Always inlined: a 32-byte vector is
+// returned in a register by the AVX2 clones below but through memory by
+// code compiled for the baseline target, so an out-of-line call from a clone
+// (as at -O0) would mismatch the two conventions and write through a wrong
+// pointer. Inlined, there is no call and GCC's -Wpsabi note does not apply.
 #if defined(__GNUC__)  // GCC and Clang
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
-inline Double4 widen4(const float* x) {
+__attribute__((always_inline)) inline Double4 widen4(const float* x) {
   Float4 f;
   std::memcpy(&f, x, sizeof f);
   return __builtin_convertvector(f, Double4);

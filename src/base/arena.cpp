@@ -1,5 +1,7 @@
 #include "ember/base/arena.h"
 
+#include <new>
+
 namespace ember {
 
 namespace {
@@ -72,11 +74,9 @@ Status Arena::grow(std::size_t bytes, std::size_t align) noexcept {
     return Status::out_of_memory;
   }
   unsigned char* block = raw + kHeaderBytes;
-  BlockHeader* h = header_of(block);
-  h->previous_block = block_;
-  h->previous_capacity = capacity_;
-  h->previous_offset = offset_;
-  h->block_size = got;
+  // Constructed in place, so that header_of() later reads an object of that
+  // type (not bytes reinterpreted).
+  ::new (static_cast<void*>(raw)) BlockHeader{block_, capacity_, offset_, got};
   // The unused tail of the old block counts as used until we rewind past it,
   // so that used() keeps growing monotonically within a scope.
   used_ += capacity_ - offset_;
