@@ -73,6 +73,58 @@ Status metadata_string(const MetadataEntry& e, std::uint32_t i, const char** tex
   return Status::ok;
 }
 
+MetadataCursor metadata_records(const Model& m) noexcept {
+  MetadataCursor c;
+  if (m.metadata == nullptr) return c;
+  c.next = m.metadata + sizeof(f::MetadataHeader);
+  c.left = read_u32(m.metadata);
+  return c;
+}
+
+bool metadata_next(MetadataCursor* c, MetadataEntry* entry) noexcept {
+  if (c->left == 0) return false;
+  f::MetadataRecord rec;
+  std::memcpy(&rec, c->next, sizeof rec);
+  const unsigned char* key = c->next + sizeof rec;
+  const unsigned char* payload = key + padded(rec.key_bytes);
+  entry->key = reinterpret_cast<const char*>(key);
+  entry->key_size = rec.key_bytes;
+  entry->type = static_cast<f::MetadataType>(rec.type);
+  entry->count = rec.count;
+  entry->payload = payload;
+  entry->payload_size = rec.payload_bytes;
+  c->next = payload + rec.payload_bytes;
+  --c->left;
+  return true;
+}
+
+MetadataStringCursor metadata_strings(const MetadataEntry& e) noexcept {
+  MetadataStringCursor c;
+  c.next = e.payload;
+  if (e.type == f::MetadataType::string) {
+    c.single = true;
+    c.single_size = e.count;
+    c.left = 1;
+  } else if (e.type == f::MetadataType::string_list) {
+    c.left = e.count;
+  }
+  return c;
+}
+
+bool metadata_next_string(MetadataStringCursor* c, const char** text, std::uint32_t* size) noexcept {
+  if (c->left == 0) return false;
+  --c->left;
+  if (c->single) {
+    *text = reinterpret_cast<const char*>(c->next);
+    *size = c->single_size;
+    return true;
+  }
+  *size = read_u32(c->next);
+  *text = reinterpret_cast<const char*>(c->next + 4);
+  c->next += 4 + padded(*size);
+  return true;
+}
+
 Status metadata_floats(const MetadataEntry& e, const float** values) noexcept {
   if (e.type != f::MetadataType::f32_list) return Status::invalid_argument;
   *values = reinterpret_cast<const float*>(e.payload);

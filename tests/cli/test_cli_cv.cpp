@@ -6,6 +6,7 @@
 // each fold (fitted on every row, the folds' scores would differ).
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -138,7 +139,11 @@ TEST_CASE("cv: bad flags and data are refused with the cause") {
       {iris + " --split group", "--split group needs --groups COL", 2},
       {iris + " --split group --groups nope", "--groups: no column 'nope'", 1},
       {iris + " --split group --groups sepal_length --folds 50", "folds need at least as many groups", 1},
-      {iris + " --folds 1", "--folds must be a whole number >= 2, got '1'", 2},
+      {iris + " --folds 1", "--folds must be a whole number in 2..1000, got '1'", 2},
+      {iris + " --folds 1001", "--folds must be a whole number in 2..1000, got '1001'", 2},
+      {iris + " --split repeated --repeats 1e8", "--repeats must be a whole number in 1..1000, got '1e8'", 2},
+      {iris + " --split time --gap 99999999999",
+       "--gap must be a whole number in 0..4294967295, got '99999999999'", 2},
       {iris + " --folds 60", "every class has fewer rows than folds", 1},
       {iris + " --split weekly",
        "--split must be kfold, stratified, group, time, repeated or holdout, got 'weekly'", 2},
@@ -227,4 +232,40 @@ TEST_CASE("cv and search: a groups column before the target") {
   INFO(s.out << s.err);
   CHECK(s.exit_code == 0);
   CHECK(contains(s.out, "target 'species'"));
+}
+
+// Issue 16: --task (item 12); inf, a target-only file and stated bounds (item 17).
+TEST_CASE("cv: --task decides the task; the text and JSON say which and why") {
+  const auto r =
+      run_ember("cv " + data("digits.csv") +
+                " --target digit --model tree --param max_depth=3 --folds 3 --task regression --json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "\"task\":\"regression\",\"task_reason\":\"--task regression\""));
+  CHECK(contains(r.out, "\"r2\":"));
+  const auto a =
+      run_ember("cv " + data("digits.csv") + " --target digit --model tree --param max_depth=3 --folds 3");
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(contains(a.out, "task: classification (auto: 'digit' holds 10 distinct whole numbers"));
+  CHECK(contains(a.out, "3-fold stratified"));
+  const auto bad =
+      run_ember("cv " + data("iris.csv") + " --target species --model linear --task classification");
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "--task classification: --model linear fits a number"));
+}
+
+TEST_CASE("cv: inf names the data row and column, before any fold; a target-only file has no features") {
+  write_text("cv_inf.csv", "a,b,y\n1,2,3\n2,3,4\n3,1,5\n4,2,6\n5,3,7\n6,inf,8\n");
+  const auto r = run_ember("cv cv_inf.csv --target y --model linear --folds 2");
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err,
+                 "ember cv: cv_inf.csv: data row 6, column 'b': inf is not a value a model can learn from"));
+  CHECK(!contains(r.err, "fold"));
+  write_text("cv_only.csv", "y\n1\n2\n3\n4\n");
+  const auto o = run_ember("cv cv_only.csv --target y --model linear --folds 2");
+  CHECK(o.exit_code == 1);
+  CHECK(contains(o.err, "ember cv: cv_only.csv: no feature columns: the file has only the target 'y'"));
+  std::remove("cv_inf.csv");
+  std::remove("cv_only.csv");
 }

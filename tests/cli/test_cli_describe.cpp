@@ -121,24 +121,25 @@ TEST_CASE("describe --json holds every part of the report") {
       "\"count\":50},{\"label\":\"versicolor\",\"count\":50},{\"label\":\"virginica\",\"count\":50}]}"));
   CHECK(contains(o,
                  "{\"name\":\"sepal_length\",\"type\":\"numeric\",\"missing\":0,\"missing_fraction\":0,"
-                 "\"distinct\":35,\"mean\":5.8433333"));
+                 "\"pos_inf\":0,\"neg_inf\":0,\"distinct\":35,\"mean\":5.8433333"));
   CHECK(contains(o,
                  "\"q25\":5.099999904632568,\"median\":5.800000190734863,\"q75\":6.400000095367432,"
                  "\"max\":7.900000095367432,\"skew\":0.3149109"));
   CHECK(contains(o, "\"zeros\":0,\"top\":[]}"));
   CHECK(contains(o,
                  "{\"name\":\"species\",\"type\":\"categorical\",\"missing\":0,\"missing_fraction\":0,"
-                 "\"distinct\":3,\"mean\":null,"));
+                 "\"pos_inf\":0,\"neg_inf\":0,\"distinct\":3,\"mean\":null,"));
   CHECK(contains(o, "\"top\":[{\"label\":\"setosa\",\"count\":50},"));
   CHECK(contains(o,
                  "\"correlation\":{\"columns\":[\"sepal_length\",\"sepal_width\",\"petal_length\","
                  "\"petal_width\"],\"matrix\":[[1,-0.11756981"));
+  CHECK(contains(o, "]],\"numeric_features\":4,\"capped\":false},"));
   CHECK(contains(o, "\"top_pairs\":[{\"a\":\"petal_length\",\"b\":\"petal_width\",\"r\":0.96286542"));
   CHECK(contains(o, "\"vif\":[{\"column\":\"sepal_length\",\"vif\":7.0727224"));
-  CHECK(
-      contains(o,
-               "\"warnings\":[\"petal_length and petal_width correlated (r = 0.96)\","
-               "\"petal_length: VIF 31.3 (multicollinear)\",\"petal_width: VIF 16.1 (multicollinear)\"]}\n"));
+  CHECK(contains(o,
+                 "\"warnings\":[\"petal_length and petal_width correlated (r = 0.96)\","
+                 "\"petal_length: VIF 31.3 (multicollinear)\",\"petal_width: VIF 16.1 (multicollinear)\"],"
+                 "\"notes\":[]}\n"));
 }
 
 TEST_CASE("describe --json: a regression target's summary, no target, missing values") {
@@ -200,4 +201,155 @@ TEST_CASE("describe fails cleanly and writes nothing") {
     CHECK(contains(r.err, "unknown target column 'specis'; did you mean 'species'?"));
     CHECK(!exists("describe_none.html"));
   }
+}
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 16).
+
+TEST_CASE("describe: infinite values are counted apart and left out of the statistics") {
+  write_text("describe_inf.csv", "x,y\n1,2\n-inf,3\n2,5\n3,7\ninf,4\ninf,6\n");
+  const auto r = run_ember("describe describe_inf.csv");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  // x: mean of 1, 2, 3; its min and max finite; 5 distinct values.
+  CHECK(
+      contains(r.out, "   1  x       numeric           0 (0.0%)         5          2          1          1"));
+  CHECK(contains(r.out, "  - x: 3 infinite values (2 inf, 1 -inf) left out of the statistics\n"));
+  const auto j = run_ember("describe describe_inf.csv --json");
+  CHECK(j.exit_code == 0);
+  CHECK(contains(j.out,
+                 "{\"name\":\"x\",\"type\":\"numeric\",\"missing\":0,\"missing_fraction\":0,\"pos_inf\":2,"
+                 "\"neg_inf\":1,\"distinct\":5,\"mean\":2,\"std\":1,\"min\":1,"));
+  CHECK(contains(j.out, "\"x: 3 infinite values (2 inf, 1 -inf) left out of the statistics\""));
+  std::remove("describe_inf_report.html");
+  REQUIRE(run_ember("describe describe_inf.csv --html describe_inf_report.html").exit_code == 0);
+  const std::string html = read_text("describe_inf_report.html");
+  std::remove("describe_inf_report.html");
+  std::remove("describe_inf.csv");
+  CHECK(contains(html, "<th>infinite</th>"));
+  CHECK(contains(html, "3 infinite values (2 inf, 1 -inf) left out of the statistics"));
+  CHECK(contains(html, "numeric, 0 missing, 3 infinite, 5 distinct"));
+  // x's histogram spans 1..3 and holds the three finite values, one each
+  // in bins 1, 11 and 20 (not every value in the last bin).
+  const std::size_t from = html.find("<h3>x</h3>"), to = html.find("<h3>y</h3>");
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string card = html.substr(from, to - from);
+  std::size_t ones = 0, zeros = 0;
+  for (std::size_t at = card.find("<title>1</title>"); at != std::string::npos;
+       at = card.find("<title>1</title>", at + 1))
+    ++ones;
+  for (std::size_t at = card.find("<title>0</title>"); at != std::string::npos;
+       at = card.find("<title>0</title>", at + 1))
+    ++zeros;
+  CHECK(ones == 3);
+  CHECK(zeros == 17);
+  CHECK(contains(card, ">1</text><text x=\"320.0\""));
+  CHECK(contains(card, ">3</text></svg>"));
+}
+
+namespace {
+
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("describe cuts and pads names by characters, not bytes") {
+  // 13 characters in 26 bytes, and a short name.
+  const std::string long_name =
+      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+      "\xC3\xA9\xC3\xA9\xC3\xA9";
+  std::string text = long_name + ",b\n";
+  for (int i = 0; i < 10; ++i) text += std::to_string(i) + "," + std::to_string((i * 7) % 10) + "\n";
+  write_text("describe_utf8.csv", text);
+  const auto r = run_ember("describe describe_utf8.csv");
+  std::remove("describe_utf8.csv");
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "   1  " + long_name + "  numeric"));
+  CHECK(contains(r.out, "   2  b" + std::string(12, ' ') + "  numeric"));
+  // The correlation header: 10 characters of the name, never half a one.
+  const std::string ten = long_name.substr(0, 20);
+  CHECK(contains(r.out, std::string(12, ' ') + "  " + ten + "           b\n"));
+  CHECK(contains(r.out, "\n  " + ten + "           1"));
+  CHECK(valid_utf8(r.out));
+}
+
+TEST_CASE("describe on wide data: the column-pair parts are capped, and the VIF says inf") {
+  // 200 rows x 2000 columns: more features than rows, so every feature is
+  // collinear with the others (VIF inf), and above the cap of 500.
+  std::string text;
+  for (int j = 0; j < 2000; ++j) text += (j ? ",c" : "c") + std::to_string(j);
+  text += "\n";
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 200; ++i) {
+    for (int j = 0; j < 2000; ++j) {
+      state = state * 1664525u + 1013904223u;
+      text += (j ? "," : "") + std::to_string(state >> 22);
+    }
+    text += "\n";
+  }
+  write_text("describe_wide.csv", text);
+  const auto r = run_ember("describe describe_wide.csv");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(
+      r.out,
+      "Note: correlation, pairs and VIF cover the first 500 of 2000 numeric columns (describe's limit "
+      "for these parts, whose cost grows with the square of the columns)\n"));
+  CHECK(contains(r.out, "Correlation: a 500 x 500 matrix (in --json and --html)\n"));
+  CHECK(contains(r.out, "Variance inflation factors (200 complete rows):\n  c0: inf\n  c1: inf\n"));
+  CHECK(contains(r.out, "  c499: inf\n"));
+  CHECK(!contains(r.out, "  c500: "));
+  const auto j = run_ember("describe describe_wide.csv --json");
+  CHECK(j.exit_code == 0);
+  CHECK(contains(j.out, "\"numeric_features\":2000,\"capped\":true}"));
+  CHECK(
+      contains(j.out, "\"notes\":[\"correlation, pairs and VIF cover the first 500 of 2000 numeric columns"));
+  std::remove("describe_wide.html");
+  REQUIRE(run_ember("describe describe_wide.csv --html describe_wide.html").exit_code == 0);
+  const std::string html = read_text("describe_wide.html");
+  std::remove("describe_wide.html");
+  std::remove("describe_wide.csv");
+  CHECK(contains(html, "correlation, pairs and VIF cover the first 500 of 2000 numeric columns"));
+  CHECK(contains(html, "The heatmap shows the first 100 of these 500 columns"));
+  CHECK(html.size() < 20u * 1024 * 1024);
+}
+
+TEST_CASE("describe reads a pipe once, even when a column needs a second look") {
+  // v turns from numbers to text on its third row: read again as text.
+  write_text("describe_pipe.csv", "v,w\n1,2\n2,3\nlow,4\n");
+  const std::string out = ember::test::run_shell("cat describe_pipe.csv | " EMBER_CLI
+                                                 " describe /dev/stdin --json; echo \"exit=$?\"");
+  std::remove("describe_pipe.csv");
+  CHECK(contains(out, "exit=0"));
+  CHECK(contains(out, "{\"file\":\"/dev/stdin\",\"rows\":3,\"n_columns\":2,"));
+  CHECK(contains(out, "{\"name\":\"v\",\"type\":\"categorical\",\"missing\":0,"));
+}
+
+TEST_CASE("describe reads old Mac files (CR line ends) and names an empty header cell truly") {
+  write_text("describe_cr.csv", "a,b\r1,x\r2,y\r3,x\r");
+  const auto r = run_ember("describe describe_cr.csv");
+  std::remove("describe_cr.csv");
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "describe_cr.csv: 3 rows, 2 columns\n"));
+  write_text("describe_empty_name.csv", "a,,column_2\n1,2,3\n4,5,6\n");
+  const auto e = run_ember("describe describe_empty_name.csv");
+  std::remove("describe_empty_name.csv");
+  INFO(e.err);
+  CHECK(e.exit_code == 0);
+  CHECK(contains(e.out, "   2  column_2.1"));
+  CHECK(contains(e.out, "   3  column_2  "));
 }

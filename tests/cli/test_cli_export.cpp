@@ -243,7 +243,8 @@ TEST_CASE("export-c: a corrupt or foreign file is an error naming the status; no
   write_text("export_short.ember", good.substr(0, good.size() / 2));
   CHECK(contains(run_ember("export-c export_short.ember -o export_out.h").err,
                  "export_short.ember: truncated"));
-  CHECK(contains(run_ember("export-c " + data("iris.csv") + " -o export_out.h").err, "bad_magic"));
+  CHECK(contains(run_ember("export-c " + data("iris.csv") + " -o export_out.h").err,
+                 "this is not an ember model file (it looks like CSV text)"));
   CHECK(contains(run_ember("export-c no_such.ember -o export_out.h").err, "no_such.ember: cannot open"));
 
   // A GOLD section that lies about its rows (checksum fixed up, so the

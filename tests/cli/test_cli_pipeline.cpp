@@ -153,7 +153,7 @@ TEST_CASE("pipeline flags refuse bad values with the reason") {
        "--encode must be 'onehot', 'ordinal', 'target' or 'native', got "
        "'onehat'; did you mean 'onehot'?"},
       {"--model logistic --encode onehot:max_categories=1",
-       "--encode onehot:max_categories=1: max_categories must be a whole number >= 2"},
+       "--encode onehot:max_categories=1: max_categories must be a whole number in 2..4294967295"},
       {"--model logistic --encode onehot:max_cat=3",
        "unknown parameter 'max_cat' for --encode onehot; did you mean 'max_categories'?"},
       {"--model logistic --encode onehot:unknown=drop",

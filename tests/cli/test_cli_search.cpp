@@ -140,6 +140,14 @@ TEST_CASE("search: bad requests are refused and nothing is written") {
       {iris + " --grid 'max_depth=2' --metric speed -o s_bad.ember", "--metric 'speed' is not a metric", 2},
       {iris + " --grid 'max_depth=2' --factor 2 -o s_bad.ember", "--factor applies to --halving", 2},
       {iris + " --grid 'max_depth=2' --jobs 0 -o s_bad.ember", "--jobs must be", 2},
+      {iris + " --grid 'max_depth=2' --jobs 100000 -o s_bad.ember",
+       "--jobs must be a whole number in 1..1024, or -1 for every core, got '100000'", 2},
+      {"search " + data("iris.csv") +
+           " --target species --model forest --grid 'n_estimators=5,99999999999' -o "
+           "s_bad.ember",
+       "n_estimators must be a whole number in 1..100000", 2},
+      {iris + " --grid 'max_depth=2' --task regression -o s_bad.ember",
+       "column 'species' is declared numeric but 'setosa' is not a number", 1},
       {iris + " --grid 'max_depth=2'", "-o BEST.ember is required", 2},
       // 10^6 combinations: refused before they are built.
       {iris + " --grid 'a=1,2,3,4,5,6,7,8,9,10 b=1,2,3,4,5,6,7,8,9,10 c=1,2,3,4,5,6,7,8,9,10"
@@ -166,4 +174,29 @@ TEST_CASE("search: a candidate whose fit fails is reported and ranked last") {
   CHECK(
       contains(r.out, "validation_fraction=0.999  (fold 1: validation_fraction leaves no rows to train on"));
   CHECK(contains(r.out, "validation_fraction=0.2  <- best"));
+}
+
+// Issue 16: --task (item 12) and inf with its place (item 17).
+TEST_CASE("search: --task decides the task and the default metric") {
+  const auto r = run_ember("search " + data("digits.csv") +
+                           " --target digit --model tree --folds 3 --grid 'max_depth=2,3' --task regression "
+                           "-o s_task.ember --json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "\"task\":\"regression\",\"task_reason\":\"--task regression\""));
+  CHECK(contains(r.out, "\"metric\":\"r2\""));
+  const auto a = run_ember("search " + data("digits.csv") +
+                           " --target digit --model tree --folds 3 --grid 'max_depth=2,3' -o s_task.ember");
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(contains(a.out, "task: classification (auto: 'digit' holds 10 distinct whole numbers"));
+  CHECK(contains(a.out, "metric accuracy"));
+  std::remove("s_task.ember");
+  ember::test::write_text("s_inf.csv", "a,b,y\n1,2,3\n2,3,4\n3,-inf,5\n4,2,6\n5,3,7\n6,1,8\n");
+  const auto i =
+      run_ember("search s_inf.csv --target y --model linear --folds 2 --grid 'alpha=1,2' -o s_inf.ember");
+  CHECK(i.exit_code == 1);
+  CHECK(contains(i.err, "ember search: s_inf.csv: data row 3, column 'b': -inf is not a value"));
+  CHECK(read_text("s_inf.ember").empty());
+  std::remove("s_inf.csv");
 }

@@ -342,3 +342,88 @@ TEST_CASE("forest out-of-bag score, class weights, gbdt losses, importances in i
   CHECK(total == doctest::Approx(1.0).epsilon(1e-5));
   CHECK(contains(run_ember("inspect imp.ember").out, "gain share"));
 }
+
+// Issue 16, item 17: problems in the --valid file are blamed on it, with
+// the place; upper bounds are stated.
+TEST_CASE("gbdt --valid: the validation file's problems name that file") {
+  write_text("vb_train.csv", "a,b,y\n1,2,x\n2,3,y\n3,1,x\n4,2,y\n5,3,x\n6,1,y\n");
+  write_text("vb_nocol.csv", "a,y\n1,x\n");
+  write_text("vb_class.csv", "a,b,y\n1,2,z\n");
+  write_text("vb_inf.csv", "a,b,y\n1,2,x\n1,inf,x\n");
+  const std::string base =
+      "train vb_train.csv --target y --model gbdt --param min_samples_leaf=1 -o vb.ember ";
+  const auto nocol = run_ember(base + "--valid vb_nocol.csv");
+  CHECK(nocol.exit_code == 1);
+  CHECK(contains(nocol.err, "ember train: vb_nocol.csv: the validation file has no column 'b'"));
+  const auto cls = run_ember(base + "--valid vb_class.csv");
+  CHECK(cls.exit_code == 1);
+  CHECK(contains(cls.err, "ember train: vb_class.csv: validation row 1: class 'z' of 'y'"));
+  const auto inf = run_ember(base + "--valid vb_inf.csv");
+  CHECK(inf.exit_code == 1);
+  CHECK(contains(inf.err, "ember train: vb_inf.csv: data row 2, column 'b': inf is not a value"));
+  const auto piped = run_ember(base + "--valid vb_inf.csv --impute mean");
+  CHECK(piped.exit_code == 1);
+  CHECK(contains(piped.err, "ember train: vb_inf.csv: data row 2, column 'b': inf is not a value"));
+  for (const char* f : {"vb_train.csv", "vb_nocol.csv", "vb_class.csv", "vb_inf.csv"}) std::remove(f);
+}
+
+TEST_CASE("tree parameters state their upper bounds") {
+  const std::string iris = "train " + data("iris.csv") + " --target species -o x.ember ";
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases = {
+      {"--model forest --param n_jobs=100000",
+       "--param n_jobs=100000: n_jobs must be a whole number in 1..1024, or -1 for every core"},
+      {"--model forest --param n_estimators=99999999999",
+       "--param n_estimators=99999999999: n_estimators must be a whole number in 1..100000"},
+      // Refused before anything is allocated (7.8 GB of per-tree vectors).
+      {"--model forest --param n_estimators=1000000000", "n_estimators must be a whole number in 1..100000"},
+      {"--model gbdt --param n_estimators=1000000000", "n_estimators must be a whole number in 1..100000"},
+      {"--model tree --param min_samples_leaf=99999999999",
+       "min_samples_leaf must be a whole number in 1..4294967295"},
+      {"--model gbdt --param early_stopping_rounds=2000000",
+       "early_stopping_rounds must be a whole number in 0..1000000"},
+      {"--model tree --seed 99999999999999999999",
+       "--seed must be a whole number in 0..18446744073709551615, got '99999999999999999999'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args);
+    const auto r = run_ember(iris + c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, c.message));
+  }
+}
+
+// Issue 16, item 18: a model's size is estimated before the fit.
+TEST_CASE("forests: a model estimated over the format's 4 GiB is refused before the fit; a large one warns") {
+  // 1,000 classes on 3,000 rows: every leaf holds 1,000 probabilities.
+  std::string many = "x,y\n";
+  for (int i = 0; i < 3000; ++i) many += std::to_string(i) + ",c" + std::to_string(i % 1000) + "\n";
+  write_text("size_classes.csv", many);
+  const auto refused =
+      run_ember("train size_classes.csv --target y --model forest --param n_estimators=10000 -o size.ember");
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.err,
+                 "ember train: size_classes.csv: the model would take up to 76.0 GB (10000 trees x "
+                 "up to 1897 leaves x 1000 classes x 4 bytes, and the nodes), more than a model "
+                 "file can hold (4 GiB); lower n_estimators, set max_depth or max_leaf_nodes, or "
+                 "raise min_samples_leaf"));
+  CHECK(read_text("size.ember").empty());
+  // 2 classes on 20,000 rows, 2,000 trees: up to 12,643 leaves a tree (the rows a bootstrap draws).
+  std::string rows = "x,y\n";
+  for (int i = 0; i < 20000; ++i) rows += std::to_string(i) + "," + (i < 10000 ? "a" : "b") + "\n";
+  write_text("size_rows.csv", rows);
+  const auto warned = run_ember(
+      "train size_rows.csv --target y --model forest --param n_estimators=2000 "
+      "--param max_features=all -o size.ember");
+  INFO(warned.err);
+  CHECK(warned.exit_code == 0);
+  CHECK(contains(warned.err,
+                 "ember train: warning: the model may take up to 404.6 MB (2000 trees x up to "
+                 "12643 leaves x 2 classes x 4 bytes, and the nodes); lower n_estimators, set "
+                 "max_depth or max_leaf_nodes, or raise min_samples_leaf for a smaller one"));
+  std::remove("size_classes.csv");
+  std::remove("size_rows.csv");
+  std::remove("size.ember");
+}

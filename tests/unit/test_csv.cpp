@@ -505,3 +505,146 @@ TEST_SUITE("slow") {
     CHECK(wrong == 0);
   }
 }
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 16).
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+TEST_CASE("lone CR line ends (old Mac files) end records, as CRLF and LF do") {
+  const Table lf = parse_ok("a,b\n1,x\n2,y\n");
+  CHECK(same_table(parse_ok("a,b\r1,x\r2,y\r"), lf));
+  CHECK(same_table(parse_ok("a,b\r1,x\r2,y"), lf));
+  CHECK(same_table(parse_ok("a,b\r\n1,x\r2,y\n"), lf));  // mixed
+  CHECK(same_table(parse_ok("\"a\",\"b\"\r\"1\",\"x\"\r2,\"y\"\r"), lf));
+  // Blank lines of any kind are skipped.
+  CHECK(same_table(parse_ok("a,b\r\r1,x\r\n\r2,y\r\r"), lf));
+  // Inside quotes a CR is text.
+  const Table q = parse_ok("k\r\"x\ry\"\rz\r");
+  CHECK(labels_of(q.columns[0]) == std::vector<std::string>{"x\ry", "z"});
+  // Places count CR line ends.
+  CHECK(parse_error("a,b,c\r1,2,3\r4,5\r") == "t.csv:3:1: ragged row: expected 3 fields, found 2");
+  CHECK(parse_error("a,b\r\"x\ry\",1\r1\r") == "t.csv:4:1: ragged row: expected 2 fields, found 1");
+  CsvOptions numeric;
+  numeric.column_types = {{"b", ColumnType::numeric}};
+  CHECK(parse_error("a,b\r\"x\ry\",z\r", numeric) ==
+        "t.csv:3:4: column 'b' is declared numeric but 'z' is not a number");
+  CHECK(parse_error("a,b\r1,\"open\r2,3\r") == "t.csv:2:3: unterminated quoted field");
+}
+
+TEST_CASE("CR line ends across chunk boundaries") {
+  const std::string text = "id,\"na\rme\",v\r1,\"a \"\"q\"\"\rline\",2.5\r\r2,plain,NA\r\n3,\"\",-1e3\r";
+  const std::string path = write_temp("cr.csv", text);
+  Table reference;
+  Error e;
+  REQUIRE(read_csv(path, CsvOptions{}, &reference, &e));
+  CHECK(reference.rows == 3);
+  CHECK(reference.columns[1].name == "na\rme");
+  CHECK(labels_of(reference.columns[1]) == std::vector<std::string>{"a \"q\"\rline", "plain", "<missing>"});
+  for (std::size_t chunk : {1, 2, 3, 5, 64}) {
+    INFO("chunk " << chunk);
+    CsvOptions options;
+    options.chunk_bytes = chunk;
+    Table t;
+    REQUIRE(read_csv(path, options, &t, &e));
+    CHECK(same_table(t, reference));
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("an empty header cell is named after its position, never like a name the header has") {
+  const Table t = parse_ok("a,,column_2\n1,2,3\n");
+  CHECK(t.columns[0].name == "a");
+  CHECK(t.columns[1].name == "column_2.1");
+  CHECK(t.columns[2].name == "column_2");
+  const Table u = parse_ok(",column_1,column_1.1\n1,2,3\n");
+  CHECK(u.columns[0].name == "column_1.2");
+  // Names the user wrote twice are still an error, at the second one.
+  CHECK(parse_error("a,,a\n1,2,3\n") == "t.csv:1:4: duplicate column name 'a' (also column 1)");
+}
+
+TEST_CASE("a pipe is read once, also when a column needs a second pass") {
+  // v is numbers, then text: read again as text. Before: the second pass
+  // found the pipe drained ("empty file: no header row").
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string text = "v,w\n1,2\n2,3\nlow,4\n";
+  REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  Table t;
+  Error e;
+  const bool ok = read_csv("/dev/fd/" + std::to_string(fds[0]), CsvOptions{}, &t, &e);
+  ::close(fds[0]);
+  INFO(e.to_string());
+  REQUIRE(ok);
+  CHECK(t.rows == 3);
+  CHECK(t.columns[0].type == ColumnType::categorical);
+  CHECK(labels_of(t.columns[0]) == std::vector<std::string>{"1", "2", "low"});
+  CHECK(t.columns[1].values == std::vector<float>{2, 3, 4});
+}
+
+TEST_CASE("a pipe read twice by one process gives the same table both times") {
+  // predict and eval read their data a second time with the model's types;
+  // the second read of a drained pipe found it empty.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string text = "v,w\n1,2\n2,3\n";
+  REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  const std::string path = "/dev/fd/" + std::to_string(fds[0]);
+  Table first, second;
+  Error e;
+  REQUIRE(read_csv(path, CsvOptions{}, &first, &e));
+  CsvOptions retyped;
+  retyped.column_types = {{"v", ColumnType::categorical}};
+  const bool ok = read_csv(path, retyped, &second, &e);
+  ::close(fds[0]);
+  INFO(e.to_string());
+  REQUIRE(ok);
+  CHECK(second.rows == 2);
+  CHECK(labels_of(second.columns[0]) == std::vector<std::string>{"1", "2"});
+  CHECK(second.columns[1].values == first.columns[1].values);
+}
+
+TEST_CASE("a pipe longer than the 1 MiB pieces it is kept in reads as the same file does") {
+  // 3 MiB of rows; v turns to text at the end (a second pass over the
+  // pieces). A child writes it: more than a pipe holds at once.
+  std::string text = "id,v,note\n";
+  for (int r = 0; text.size() < (std::size_t{3} << 20); ++r)
+    text += std::to_string(r) + "," + std::to_string(r % 97) + ",\"a,\nb\"\r";
+  text += "0,low,x\n";
+  const std::string path = write_temp("pipe_long.csv", text);
+  Table reference;
+  Error e;
+  REQUIRE(read_csv(path, CsvOptions{}, &reference, &e));
+  std::remove(path.c_str());
+  REQUIRE(reference.columns[1].type == ColumnType::categorical);
+  for (std::size_t chunk : {std::size_t{7}, std::size_t{1} << 20}) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      ::close(fds[0]);
+      for (std::size_t at = 0; at < text.size();) {
+        const ssize_t w = ::write(fds[1], text.data() + at, text.size() - at);
+        if (w <= 0) _exit(1);
+        at += static_cast<std::size_t>(w);
+      }
+      _exit(0);
+    }
+    ::close(fds[1]);
+    CsvOptions options;
+    options.chunk_bytes = chunk;
+    Table t;
+    const bool ok = read_csv("/dev/fd/" + std::to_string(fds[0]), options, &t, &e);
+    ::close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    INFO("chunk " << chunk << ": " << e.to_string());
+    REQUIRE(ok);
+    CHECK(same_table(t, reference));
+  }
+}

@@ -205,7 +205,7 @@ TEST_CASE("data profile: VIF of a collinear group leaves the other features fini
 TEST_CASE("data profile: a numeric target with non-integer or many values is a regression target") {
   CHECK(profile_text("x,y\n1,0.5\n2,1\n3,0\n", "y").target.kind == host::TargetKind::numeric);
   std::string many = "x,y\n";
-  for (int i = 0; i < 11; ++i) many += "1," + std::to_string(i) + "\n";
+  for (int i = 0; i < 21; ++i) many += "1," + std::to_string(i) + "\n";  // above --task auto's 20
   CHECK(profile_text(many, "y").target.kind == host::TargetKind::numeric);
   CHECK(profile_text("x,y\n1,0\n2,1\n3,1\n", "y").target.kind == host::TargetKind::classes);
   CHECK(profile_text("x,y\n1,0\n2,1\n3,1\n").target.kind == host::TargetKind::none);
@@ -230,4 +230,84 @@ TEST_CASE("data profile: no rows, or a column with no present value") {
   CHECK(has_warning(gaps, "b: 100% missing"));
   CHECK(gaps.vif_rows == 0);
   CHECK(gaps.target.kind == host::TargetKind::classes);
+}
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 16).
+
+TEST_CASE("data profile: infinite values are counted apart, left out of statistics and histograms") {
+  // Before: min -inf, NaN statistics, a NaN cast to size_t for the bin.
+  const host::DataProfile p = profile_text("x,y\n1,1\n-inf,2\n2,3\ninf,5\n3,4\ninf,6\n");
+  const host::ColumnProfile& x = p.columns[0];
+  CHECK(x.present == 6);
+  CHECK(x.pos_inf == 2);
+  CHECK(x.neg_inf == 1);
+  CHECK(x.distinct == 5);
+  CHECK(x.mean == doctest::Approx(2.0));
+  CHECK(x.std_dev == doctest::Approx(1.0));
+  CHECK(x.min == 1.0);
+  CHECK(x.max == 3.0);
+  CHECK(x.median == 2.0);
+  CHECK(x.skew == doctest::Approx(0.0));
+  CHECK(x.zeros == 0.0);
+  REQUIRE(x.histogram.counts.size() == host::kHistogramBins);
+  CHECK(x.histogram.lo == 1.0);
+  CHECK(x.histogram.hi == 3.0);
+  std::size_t total = 0;
+  for (std::size_t n : x.histogram.counts) total += n;
+  CHECK(total == 3);
+  CHECK(x.histogram.counts.front() == 1);
+  CHECK(x.histogram.counts.back() == 1);
+  CHECK(has_warning(p, "x: 3 infinite values (2 inf, 1 -inf) left out of the statistics"));
+  // Correlation over the rows where both are finite: x = 1, 2, 3 against
+  // y = 1, 3, 4.
+  CHECK(p.correlation[1] == doctest::Approx(0.9819805060619657));
+  // Only infinite values: no statistic, no histogram.
+  const host::DataProfile q = profile_text("x\ninf\n-inf\n");
+  CHECK(std::isnan(q.columns[0].mean));
+  CHECK(std::isnan(q.columns[0].min));
+  CHECK(q.columns[0].histogram.counts.empty());
+  CHECK(has_warning(q, "x: 2 infinite values (1 inf, 1 -inf) left out of the statistics"));
+  const host::DataProfile one = profile_text("x\n1\n-inf\n2\n");
+  CHECK(has_warning(one, "x: 1 infinite value (-inf) left out of the statistics"));
+}
+
+TEST_CASE("data profile: with fewer complete rows than features + 1 the VIF is inf, not undefined") {
+  // 4 rows, 4 features: the correlation matrix is singular.
+  const host::DataProfile p = profile_text("a,b,c,d\n1,5,2,9\n2,3,7,1\n4,4,1,3\n3,9,8,2\n");
+  REQUIRE(p.vif.size() == 4);
+  CHECK(p.vif_rows == 4);
+  for (double v : p.vif) CHECK(std::isinf(v));
+  CHECK(has_warning(p, "a: VIF inf (multicollinear)"));
+  // A constant feature stays undefined; one complete row defines nothing.
+  const host::DataProfile k = profile_text("a,b,c\n1,5,7\n2,3,7\n");
+  CHECK(std::isinf(k.vif[0]));
+  CHECK(std::isinf(k.vif[1]));
+  CHECK(std::isnan(k.vif[2]));
+  const host::DataProfile r = profile_text("a,b\n1,5\n");
+  CHECK(std::isnan(r.vif[0]));
+}
+
+TEST_CASE("data profile: above the column limit, correlation, pairs and VIF take the first columns") {
+  const std::size_t n = host::kMaxCorrelationColumns + 7;
+  std::string text;
+  for (std::size_t j = 0; j < n; ++j) text += (j ? ",c" : "c") + std::to_string(j);
+  text += ",y\n";
+  for (int i = 0; i < 5; ++i) {
+    for (std::size_t j = 0; j < n; ++j)
+      text += std::to_string((static_cast<std::size_t>(i) * 7 + j * 3) % 11) + ",";
+    text += std::to_string(i) + "\n";
+  }
+  const host::DataProfile p = profile_text(text, "y");
+  CHECK(p.numeric_features == n);
+  // The first kMaxCorrelationColumns features and the target.
+  REQUIRE(p.correlation_columns.size() == host::kMaxCorrelationColumns + 1);
+  CHECK(p.correlation_columns[host::kMaxCorrelationColumns - 1] == host::kMaxCorrelationColumns - 1);
+  CHECK(p.correlation_columns.back() == n);
+  CHECK(p.vif_columns.size() == host::kMaxCorrelationColumns);
+  REQUIRE(p.notes.size() == 1);
+  CHECK(p.notes[0] == "correlation, pairs and VIF cover the first " +
+                          std::to_string(host::kMaxCorrelationColumns) + " of " + std::to_string(n) +
+                          " numeric columns (describe's limit for these parts, whose cost grows with the "
+                          "square of the columns)");
 }

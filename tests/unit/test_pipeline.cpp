@@ -10,6 +10,9 @@
 
 #include "ember/rng.h"
 #include "host/pipeline.h"
+#include "host/task_rule.h"
+#include "host/training_checks.h"
+#include "host/tree_trainer.h"
 
 using namespace ember;
 using namespace ember::host;
@@ -248,4 +251,147 @@ TEST_CASE("pipeline: sparse rows and columns") {
   CHECK(p.steps[0].u == std::vector<std::uint32_t>{1, 2});
   CHECK(p.out_names == std::vector<std::string>{"b", "c"});
   CHECK(p.steps[0].description == "drop columns missing in more than 50% of the rows: a (75%)");
+}
+
+// Issue 16, item 5: a one-hot wider than kMaxOneHotColumns is refused
+// before its matrix is built, naming the widest columns.
+TEST_CASE("pipeline: a one-hot over 4096 columns is refused before it is built; max_categories fits it") {
+  const std::size_t n = kMaxOneHotColumns + 1;  // a unique id per row
+  std::vector<std::string> labels;
+  std::vector<std::int32_t> codes;
+  std::vector<float> y;
+  for (std::size_t i = 0; i < n; ++i) {
+    labels.push_back("id" + std::to_string(100000 + i));  // sorted, as the reader sorts them
+    codes.push_back(static_cast<std::int32_t>(i));
+    y.push_back(static_cast<float>(i % 2));
+  }
+  const Table t = table_of({categories("id", labels, codes), numbers("y", y)}, 1);
+  const RawFeatures raw = raw_features(t);
+  PipelineOptions o;
+  o.encoding = Encoding::one_hot;
+  FittedPipeline p;
+  std::vector<float> x;
+  Error error;
+  CHECK_FALSE(fit_pipeline(raw, all_rows(n), y, 0, o, {}, &p, &x, &error));
+  CHECK(
+      error.message ==
+      "the one-hot encoding (--encode onehot) would make 4097 columns (id: 4097 categories), more than 4096; "
+      "give --encode onehot:max_categories=N (rare categories share a column) or --encode target");
+  CHECK(x.empty());
+  o.one_hot.max_categories = 50;
+  REQUIRE(fit_pipeline(raw, all_rows(n), y, 0, o, {}, &p, &x, &error));
+  CHECK(p.width() == 50);
+  // Within the columns, but 270,000 rows x 4,000 columns of float32 is over 4 GiB.
+  {
+    const std::size_t rows = 270000;
+    std::vector<std::string> k;
+    for (int c = 0; c < 4000; ++c) k.push_back("k" + std::to_string(10000 + c));
+    std::vector<std::int32_t> kc(rows);
+    for (std::size_t i = 0; i < rows; ++i) kc[i] = static_cast<std::int32_t>(i % 4000);
+    const std::vector<float> ky(rows, 0.0f);
+    const Table big = table_of({categories("k", k, kc), numbers("y", ky)}, 1);
+    PipelineOptions h;
+    h.encoding = Encoding::one_hot;
+    CHECK_FALSE(fit_pipeline(raw_features(big), all_rows(rows), ky, 0, h, {}, &p, &x, &error));
+    CHECK(
+        error.message ==
+        "the one-hot encoding (--encode onehot) would make 270000 rows x 4000 columns (k: 4000 categories), "
+        "4119 MiB of values, more than 4 GiB; give --encode onehot:max_categories=N (rare categories share a "
+        "column) or --encode target");
+  }
+  // Bins as one-hot columns count the same way.
+  std::vector<Column> many;
+  for (int j = 0; j < 5; ++j) {
+    std::vector<float> v;
+    for (std::size_t i = 0; i < 2000; ++i) v.push_back(static_cast<float>((i * 7919 + j) % 2000));
+    many.push_back(numbers("x" + std::to_string(j), v));
+  }
+  many.push_back(numbers("y", std::vector<float>(2000, 0.0f)));
+  const Table b = table_of(many, 5);
+  PipelineOptions d;
+  d.discretize = true;
+  d.discretizer.strategy = DiscretizeStrategy::uniform;
+  d.discretizer.n_bins = 1000;
+  d.discretize_one_hot = true;
+  CHECK_FALSE(fit_pipeline(raw_features(b), all_rows(2000), std::vector<float>(2000, 0.0f), 0, d, {}, &p, &x,
+                           &error));
+  CHECK(
+      error.message ==
+      "--discretize ...:output=onehot would make 5000 columns (x0: 1000 bins, x1: 1000 bins, x2: 1000 bins, "
+      "...), more than 4096; give fewer bins (bins=N) or output=ordinal");
+}
+
+// Issue 16, item 12: the one rule of --task auto (and describe).
+TEST_CASE("task rule: text or at most 20 distinct whole numbers are classes") {
+  CHECK(auto_task(categories("s", {"a", "b"}, {0, 1})).classification);
+  CHECK(auto_task(categories("s", {"a", "b"}, {0, 1})).reason == "auto: 's' holds text labels (e.g. 'a')");
+  std::vector<float> twenty, twenty_one;
+  for (int i = 0; i < 60; ++i) {
+    twenty.push_back(static_cast<float>(i % 20));
+    twenty_one.push_back(static_cast<float>(i % 21));
+  }
+  twenty.push_back(NAN);  // missing values do not count
+  const TaskRule a = auto_task(numbers("y", twenty));
+  CHECK(a.classification);
+  CHECK(a.distinct == 20);
+  CHECK(a.reason ==
+        "auto: 'y' holds 20 distinct whole numbers (at most 20 make classes; --task regression "
+        "fits a number)");
+  const TaskRule b = auto_task(numbers("y", twenty_one));
+  CHECK_FALSE(b.classification);
+  CHECK(b.reason ==
+        "auto: 'y' holds more than 20 distinct whole numbers (--task classification makes them "
+        "classes)");
+  const TaskRule c = auto_task(numbers("y", {1, 2, 2.5f}));
+  CHECK_FALSE(c.classification);
+  CHECK(c.reason == "auto: 'y' holds numbers that are not whole (2.5 in data row 3)");
+  CHECK_FALSE(auto_task(numbers("y", {1, INFINITY})).classification);
+  CHECK_FALSE(auto_task(numbers("y", {NAN, NAN})).classification);
+  CHECK(auto_task(numbers("y", {0, 1, 1, 0})).classification);
+  // Labels that are one number spelled differently.
+  const Column spelled = categories("y", {"01", "1", "1.0", "2", "2.5", "x"}, {0, 1, 2, 3, 4, 5});
+  CHECK(same_number_labels(spelled) == std::vector<std::vector<std::string>>{{"01", "1", "1.0"}});
+  CHECK(same_number_labels(categories("y", {"1", "2"}, {0, 1})).empty());
+}
+
+TEST_CASE("training checks: infinite cells and a file without features name the place") {
+  std::string message;
+  const Table t =
+      table_of({numbers("a", {1, 2, 3}), numbers("b", {1, 2, -INFINITY}), numbers("y", {1, INFINITY, 3})}, 2);
+  CHECK_FALSE(check_finite_cells(t, &message));
+  CHECK(
+      message ==
+      "data row 2, column 'y': inf is not a value a model can learn from; make the cell empty (missing) or a "
+      "finite number");
+  CHECK(check_has_features(t, &message));
+  const Table only = table_of({numbers("y", {1, 2})}, 0);
+  CHECK_FALSE(check_has_features(only, &message));
+  CHECK(message == "no feature columns: the file has only the target 'y'");
+  CHECK(format_bytes(512) == "512 bytes");
+  CHECK(format_bytes(760218624) == "760.2 MB");
+}
+
+// Issue 16, item 18: the model's size before the fit.
+TEST_CASE("model size estimate: the 1,000-class forest of the issue (572 MB written) is estimated above it") {
+  TreeTrainOptions forest;
+  forest.kind = TreeKind::forest;
+  forest.bootstrap = true;
+  // 3,000 rows: a bootstrap draws 1,897 distinct rows (3000 (1 - (1 - 1/3000)^3000), rounded up).
+  const ModelSizeEstimate e = estimate_tree_model_size(forest, 3000, 1000);
+  CHECK(e.how == "100 trees x up to 1897 leaves x 1000 classes x 4 bytes, and the nodes");
+  CHECK(e.bytes == 100.0 * (12 + 1897 * 4000.0 + 1896 * 8.0) + 1024);
+  CHECK(e.bytes >= 572e6);
+  CHECK(e.bytes > static_cast<double>(kWarnModelBytes));
+  CHECK(e.bytes < static_cast<double>(kMaxModelBytes));
+  // Depth and leaf limits bound the leaves; a regression leaf is one number.
+  forest.tree.max_depth = 4;
+  CHECK(estimate_tree_model_size(forest, 3000, 0).how ==
+        "100 trees x up to 16 leaves x 4 bytes, and the nodes");
+  // Boosting: one tree per class per round (softmax), 2^6 leaves at most by default.
+  TreeTrainOptions gbdt;
+  gbdt.kind = TreeKind::gbdt;
+  gbdt.gbdt.min_data_in_leaf = 20;
+  CHECK(estimate_tree_model_size(gbdt, 3000, 10).how ==
+        "1000 trees x up to 64 leaves x 4 bytes, and the nodes");
+  CHECK(estimate_tree_model_size(gbdt, 100, 2).how == "100 trees x up to 5 leaves x 4 bytes, and the nodes");
 }

@@ -1,6 +1,12 @@
 #include "command.h"
 
 #include <cstdio>
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+#include "host/file_io.h"
 
 namespace ember::cli {
 
@@ -14,6 +20,60 @@ const std::vector<Command>& all_commands() {
 int fail(const std::string& command, const std::string& message) {
   std::fprintf(stderr, "ember %s: %s\n", command.c_str(), message.c_str());
   return kExitFailure;
+}
+
+int check_output(const std::string& command, const std::string& output,
+                 std::initializer_list<std::string> inputs) {
+  host::Error error;
+  if (host::check_output_not_input(output, inputs, &error)) return kExitOk;
+  std::fprintf(stderr, "ember %s: %s\n", command.c_str(), error.to_string().c_str());
+  return kExitUsage;
+}
+
+namespace {
+
+// The open scopes of this thread, innermost last, and the one that was
+// open when an exception left it (moved, not copied: no allocation while
+// unwinding).
+thread_local std::vector<std::string> g_scopes;
+thread_local std::string g_failed_in;
+
+int out_of_memory(const std::string& command) {
+  if (g_failed_in.empty()) {
+    std::fprintf(stderr,
+                 "ember %s: out of memory: the data or the options need more memory than is available\n",
+                 command.c_str());
+  } else {
+    std::fprintf(stderr, "ember %s: out of memory while %s: it needs more memory than is available\n",
+                 command.c_str(), g_failed_in.c_str());
+  }
+  return kExitFailure;
+}
+
+}  // namespace
+
+MemoryScope::MemoryScope(std::string what) : uncaught_(std::uncaught_exceptions()) {
+  g_scopes.push_back(std::move(what));
+}
+
+MemoryScope::~MemoryScope() {
+  if (std::uncaught_exceptions() > uncaught_ && g_failed_in.empty()) g_failed_in = std::move(g_scopes.back());
+  g_scopes.pop_back();
+}
+
+int run_command(const Command& command, const ParsedArgs& args) {
+  g_failed_in.clear();
+  try {
+    return command.run(args);
+  } catch (const std::bad_alloc&) {
+    return out_of_memory(command.spec.name);
+  } catch (const std::length_error&) {
+    return out_of_memory(command.spec.name);
+  } catch (const std::exception& e) {
+    return fail(command.spec.name, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(command.spec.name, "internal error: an unknown exception");
+  }
 }
 
 void add_csv_options(CommandSpec* spec) {

@@ -3,6 +3,7 @@
 #ifndef EMBER_CLI_COMMAND_H
 #define EMBER_CLI_COMMAND_H
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,36 @@ const std::vector<Command>& all_commands();
 
 // Writes "ember COMMAND: MESSAGE" to stderr and returns kExitFailure.
 int fail(const std::string& command, const std::string& message);
+
+// kExitOk when `output` is not the same file as one of `inputs`
+// (host::check_output_not_input: device and inode, so through symlinks and
+// hard links too); otherwise prints "ember COMMAND: OUT: is the same file
+// as the input IN; refusing to write over it ..." and returns kExitUsage.
+// Every command that writes calls it before any work:
+//   if (const int rc = check_output("train", output, {data, valid})) return rc;
+int check_output(const std::string& command, const std::string& output,
+                 std::initializer_list<std::string> inputs);
+
+// Names what a command is doing, for the message when memory runs out:
+// while a scope is open, an allocation failure is reported as "ember
+// COMMAND: out of memory while WHAT: ...". Scopes nest; the innermost open
+// one at the failure is named.
+class MemoryScope {
+ public:
+  explicit MemoryScope(std::string what);
+  ~MemoryScope();
+  MemoryScope(const MemoryScope&) = delete;
+  MemoryScope& operator=(const MemoryScope&) = delete;
+
+ private:
+  int uncaught_;
+};
+
+// Runs `command` as main does: the last line of defence turns an
+// allocation failure (std::bad_alloc, std::length_error) into "ember
+// COMMAND: out of memory ..." and any other exception into an internal
+// error, both exit 1 (instead of an abort, exit 134).
+int run_command(const Command& command, const ParsedArgs& args);
 
 // The options that say how to read a CSV (--delimiter, --no-header, --type),
 // appended to a command's spec, and their translation into CsvOptions.

@@ -35,10 +35,14 @@ int run_cv(const ParsedArgs& args) {
   ModelSpec spec;
   if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
   host::RunRecord run = start_run(args, "cv", path);
-  csv.target = args.get("target");
-  host::Table table;
+  TrainingData data;
   host::Error error;
-  if (!host::read_csv(path, csv, &table, &error)) return fail("cv", error.to_string());
+  bool bad_usage = false;
+  if (!read_training_data(args, path, csv, spec, &data, &error, &bad_usage))
+    return bad_usage ? usage(error.message) : fail("cv", error.to_string());
+  print_training_warnings("cv", data, {&spec});
+  run.params.emplace_back("task", task_name(data.classification));
+  host::Table& table = data.table;
   // Copied out: taking a --groups column out of the table moves the columns.
   const host::Column& target = table.columns[static_cast<std::size_t>(table.target)];
   const bool classes = target.type == host::ColumnType::categorical;
@@ -55,6 +59,7 @@ int run_cv(const ParsedArgs& args) {
 
   const host::FitFunction fit = fit_function(spec);
   std::vector<host::SplitScore> scores(splits.size());
+  std::vector<std::int64_t> fold_end_ms(splits.size());  // each fold's metrics are tracked at its own time
   {
     host::Progress progress("folds", splits.size(), host::stderr_is_terminal() && !args.has("json"));
     for (std::size_t f = 0; f < splits.size(); ++f) {
@@ -62,6 +67,7 @@ int run_cv(const ParsedArgs& args) {
         return fail("cv", path + ": fold " + std::to_string(f + 1) + " of " + std::to_string(splits.size()) +
                               ": " + error.to_string());
       }
+      fold_end_ms[f] = host::now_ms();
       progress.advance();
     }
   }
@@ -74,13 +80,14 @@ int run_cv(const ParsedArgs& args) {
   }
   for (std::size_t f = 0; f < scores.size(); ++f) {
     for (const auto& [name, value] : scores[f].evaluation.metrics)
-      run.metrics.push_back({"fold_" + name, value, static_cast<std::int64_t>(f + 1)});
+      run.metrics.push_back({"fold_" + name, value, static_cast<std::int64_t>(f + 1), fold_end_ms[f]});
   }
   const std::string run_id = finish_run(args, "cv", &run);
 
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("data").value(path).key("target").value(target_name);
+    j.key("task").value(task_name(classes)).key("task_reason").value(data.task_reason);
     j.key("model").value(spec.model).key("rows").value(static_cast<std::uint64_t>(table.rows));
     j.key("split").value(description).key("seed").value(spec.seed);
     j.key("folds").begin_array();
@@ -107,6 +114,7 @@ int run_cv(const ParsedArgs& args) {
   }
   std::printf("cv %s on %s: %zu rows, target '%s', %s\n", spec.model.c_str(), path.c_str(), table.rows,
               target_name.c_str(), description.c_str());
+  std::printf("task: %s (%s)\n", task_name(classes), data.task_reason.c_str());
   const std::vector<std::string> shown = headline(classes, n_classes);
   std::printf("%6s %7s %6s", "fold", "train", "test");
   for (const std::string& m : shown) std::printf(" %13s", m.c_str());
@@ -144,7 +152,7 @@ Command cv_command() {
       "'ember eval'; then the mean and standard deviation over the folds. A categorical\n"
       "column's categories come from the training rows of the fold alone.\n"
       "\n" +
-      split_help() + "\n\n" + model_params_help() + "\n" + pipeline_help();
+      split_help() + "\n\n" + task_help() + "\n" + model_params_help() + "\n" + pipeline_help();
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {

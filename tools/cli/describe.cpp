@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "command.h"
 #include "host/data_profile.h"
@@ -19,6 +20,29 @@ namespace {
 constexpr std::size_t kMaxTextMatrix = 12;
 
 using host::format_statistic;
+
+// Names and labels are UTF-8: the text report cuts and pads them by
+// characters (code points), never inside one.
+std::size_t characters(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1u : 0u;
+  return n;
+}
+
+// `s` cut to at most `width` characters and padded with spaces to `width`,
+// on the left when `right` (right-aligned) or on the right.
+std::string fit(std::string_view s, std::size_t width, bool right = false) {
+  std::size_t bytes = 0, n = 0;
+  while (bytes < s.size()) {
+    std::size_t next = bytes + 1;
+    while (next < s.size() && (static_cast<unsigned char>(s[next]) & 0xC0) == 0x80) ++next;
+    if (n == width) break;
+    bytes = next;
+    ++n;
+  }
+  const std::string cut(s.substr(0, bytes)), pad(width - n, ' ');
+  return right ? pad + cut : cut + pad;
+}
 
 const char* target_kind_name(host::TargetKind kind) {
   return kind == host::TargetKind::classes ? "classes" : "numeric";
@@ -66,6 +90,8 @@ std::string describe_json(const host::DataProfile& p, const std::string& path) {
         .value(static_cast<std::uint64_t>(c.missing))
         .key("missing_fraction")
         .value(c.missing_fraction);
+    json.key("pos_inf").value(static_cast<std::uint64_t>(c.pos_inf));
+    json.key("neg_inf").value(static_cast<std::uint64_t>(c.neg_inf));
     json.key("distinct").value(static_cast<std::uint64_t>(c.distinct));
     json_summary(c, &json);
     json.key("zeros").value(c.zeros).key("top");
@@ -82,7 +108,8 @@ std::string describe_json(const host::DataProfile& p, const std::string& path) {
     for (std::size_t b = 0; b < k; ++b) json.value(p.correlation[a * k + b]);
     json.end_array();
   }
-  json.end_array().end_object();
+  json.end_array().key("numeric_features").value(static_cast<std::uint64_t>(p.numeric_features));
+  json.key("capped").value(p.correlation_capped).end_object();
   json.key("top_pairs").begin_array();
   for (const auto& pair : p.top_pairs) {
     json.begin_object().key("a").value(p.columns[pair.a].name).key("b").value(p.columns[pair.b].name);
@@ -95,14 +122,16 @@ std::string describe_json(const host::DataProfile& p, const std::string& path) {
   }
   json.end_array().key("warnings").begin_array();
   for (const auto& w : p.warnings) json.value(w);
+  json.end_array().key("notes").begin_array();
+  for (const auto& n : p.notes) json.value(n);
   json.end_array().end_object();
   return json.str();
 }
 
 void print_columns(const host::DataProfile& p) {
-  int width = 6;
-  for (const auto& c : p.columns) width = std::max(width, static_cast<int>(c.name.size()));
-  std::printf("%4s  %-*s  %-11s  %13s  %8s", "#", width, "column", "type", "missing", "distinct");
+  std::size_t width = 6;
+  for (const auto& c : p.columns) width = std::max(width, characters(c.name));
+  std::printf("%4s  %s  %-11s  %13s  %8s", "#", fit("column", width).c_str(), "type", "missing", "distinct");
   for (const char* h : {"mean", "std", "min", "25%", "50%", "75%", "max", "skew", "zeros"})
     std::printf("  %9s", h);
   std::printf("\n");
@@ -110,8 +139,8 @@ void print_columns(const host::DataProfile& p) {
     const auto& c = p.columns[i];
     const std::string missing =
         std::to_string(c.missing) + " (" + host::format_percent(c.missing_fraction) + ")";
-    std::printf("%4zu  %-*s  %-11s  %13s  %8zu", i + 1, width, c.name.c_str(), host::column_type_name(c.type),
-                missing.c_str(), c.distinct);
+    std::printf("%4zu  %s  %-11s  %13s  %8zu", i + 1, fit(c.name, width).c_str(),
+                host::column_type_name(c.type), missing.c_str(), c.distinct);
     for (double v : {c.mean, c.std_dev, c.min, c.q25, c.median, c.q75, c.max, c.skew, c.zeros}) {
       std::printf("  %9s", format_statistic(v).c_str());
     }
@@ -139,11 +168,12 @@ void print_target(const host::DataProfile& p) {
     return;
   }
   std::printf("\nTarget %s: %zu classes\n", t.name.c_str(), p.target.classes.size());
-  int width = 5;
-  for (const auto& c : p.target.classes) width = std::max(width, static_cast<int>(c.label.size()));
+  std::size_t width = 5;
+  for (const auto& c : p.target.classes) width = std::max(width, characters(c.label));
   for (const auto& c : p.target.classes) {
     const double share = static_cast<double>(c.count) / static_cast<double>(t.present);
-    std::printf("  %-*s  %7zu  %6s\n", width, c.label.c_str(), c.count, host::format_percent(share).c_str());
+    std::printf("  %s  %7zu  %6s\n", fit(c.label, width).c_str(), c.count,
+                host::format_percent(share).c_str());
   }
 }
 
@@ -154,10 +184,10 @@ void print_correlation(const host::DataProfile& p) {
     std::printf("\nCorrelation: a %zu x %zu matrix (in --json and --html)\n", k, k);
   } else {
     std::printf("\nCorrelation (Pearson, pairwise complete rows):\n%12s", "");
-    for (std::size_t j : p.correlation_columns) std::printf("  %10.10s", p.columns[j].name.c_str());
+    for (std::size_t j : p.correlation_columns) std::printf("  %s", fit(p.columns[j].name, 10, true).c_str());
     std::printf("\n");
     for (std::size_t a = 0; a < k; ++a) {
-      std::printf("  %10.10s", p.columns[p.correlation_columns[a]].name.c_str());
+      std::printf("  %s", fit(p.columns[p.correlation_columns[a]].name, 10, true).c_str());
       for (std::size_t b = 0; b < k; ++b)
         std::printf("  %10s", format_statistic(p.correlation[a * k + b]).c_str());
       std::printf("\n");
@@ -186,6 +216,8 @@ void print_text(const host::DataProfile& p, const std::string& path) {
               target.empty() ? "" : (" (target: " + target + ")").c_str());
   print_columns(p);
   print_target(p);
+  if (!p.notes.empty()) std::printf("\n");
+  for (const auto& n : p.notes) std::printf("Note: %s\n", n.c_str());
   print_correlation(p);
   if (p.warnings.empty()) {
     std::printf("\nWarnings: none\n");
@@ -225,9 +257,15 @@ int run_describe(const ParsedArgs& args) {
       return kExitUsage;
     }
   }
+  if (const int rc = check_output("describe", args.get("html"), {path})) return rc;
   host::Table table;
   host::Error error;
-  if (!host::read_csv(path, options, &table, &error)) return fail("describe", error.to_string());
+  {
+    const MemoryScope scope("reading " + path);
+    if (!host::read_csv(path, options, &table, &error)) return fail("describe", error.to_string());
+  }
+  const MemoryScope scope("describing " + path + " (" + std::to_string(table.rows) + " rows, " +
+                          std::to_string(table.columns.size()) + " columns)");
   const host::DataProfile profile = host::profile_table(table, warn);
 
   // The report first: when it cannot be written, nothing else is printed.
@@ -259,7 +297,10 @@ Command describe_command() {
       "std has ddof=1; quartiles interpolate linearly (NumPy's default); skew is pandas' G1;\n"
       "zeros is the share of present values equal to 0. Correlation is Pearson over the rows\n"
       "where both columns are present; VIF is the diagonal of the inverse correlation matrix\n"
-      "of the numeric features over complete rows (inf when collinear).\n"
+      "of the numeric features over complete rows (inf when collinear, as always with fewer\n"
+      "complete rows than features + 1). inf and -inf are counted apart and left out of every\n"
+      "statistic. Correlation, pairs and VIF cover the first 500 numeric features (and the\n"
+      "target); the HTML heatmap shows the first 100 of them.\n"
       "Warnings: >= 20% missing, constant, |skew| >= 2, class ratio worse than 1:3,\n"
       "|r| >= 0.9 between features, VIF >= 10; --warn missing=F,skew=S,imbalance=R,\n"
       "correlation=C,vif=V changes any of them (e.g. --warn missing=0.05,vif=5).";

@@ -1,5 +1,6 @@
 // ember eval: score a model on a labelled CSV file.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,10 @@
 namespace ember::cli {
 
 namespace {
+
+// The confusion matrix takes classes^2 doubles: 128 MiB at this bound,
+// where the 2^20 classes a model file may declare would take 8 TiB.
+constexpr std::uint32_t kMaxEvalClasses = 4096;
 
 // A cell of the confusion matrix: a count (unweighted rows, so whole).
 std::string count_text(double x) { return host::format_number("%.0f", x); }
@@ -57,6 +62,11 @@ int run_eval(const ParsedArgs& args) {
     return fail("eval", model_path + ": the model does not name its target column (no 'target' metadata)");
   }
   const bool classifier = m.n_classes > 0;
+  if (m.n_classes > kMaxEvalClasses) {
+    return fail("eval", model_path + ": the model has " + std::to_string(m.n_classes) +
+                            " classes; eval supports at most " + std::to_string(kMaxEvalClasses) +
+                            " (its confusion matrix is classes x classes)");
+  }
   options.target = lm.target;
   options.column_types.emplace_back(lm.target,
                                     classifier ? host::ColumnType::categorical : host::ColumnType::numeric);
@@ -89,6 +99,13 @@ int run_eval(const ParsedArgs& args) {
     }
     if (!host::evaluate_classes(y, proba, m.n_classes, &ev, &error)) return fail("eval", error.to_string());
   } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::isinf(target.values[i])) {
+        return fail("eval", data_path + ": row " + std::to_string(i + 1) + ": the target '" + target.name +
+                                "' is " + (target.values[i] < 0 ? "-inf" : "inf") +
+                                "; infinite values are refused");
+      }
+    }
     std::vector<float> predicted;
     if (!host::predict_rows(data_path, lm, in, Output::label, &predicted, &error)) {
       return fail("eval", error.to_string());
@@ -147,7 +164,9 @@ Command eval_command() {
       "or auc_ovr_macro, and the confusion matrix. The predicted class is the most\n"
       "probable. Regression: rmse, mse, mae, median_ae, r2, mape (a fraction),\n"
       "explained_variance. Definitions are scikit-learn's (include/ember/metrics.h).\n"
-      "Features are matched by name as in 'ember predict'.";
+      "Features are matched by name as in 'ember predict'. An empty cell is a missing\n"
+      "value; inf or -inf in a feature or the target is an error naming the row and column\n"
+      "(exit 1), as is a row whose scores overflow to inf or NaN. At most 4096 classes.";
   command.spec.min_positional = 2;
   command.spec.max_positional = 2;
   command.spec.options = {{"json", "", "print one JSON object on stdout"}};

@@ -33,13 +33,6 @@ const char* output_name(Output kind) {
   return "unknown";
 }
 
-// Whether two paths name the same existing file.
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa, sb;
-  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 std::string status_text(Status s) { return std::string(status_name(s)) + ": " + status_description(s); }
 
 int run_export_c(const ParsedArgs& args) {
@@ -67,8 +60,7 @@ int run_export_c(const ParsedArgs& args) {
   }
   const std::string name = args.has("name") ? args.get("name") : host::c_name_from_path(model_path);
   if (!host::valid_c_name(name, &why)) return usage("--name: " + why);
-  if (same_file(model_path, output) || (!data_path.empty() && same_file(data_path, output)))
-    return usage("-o " + output + " would overwrite an input file");
+  if (const int rc = check_output("export-c", output, {model_path, data_path})) return rc;
 
   host::LoadedModel lm;
   host::Error error;

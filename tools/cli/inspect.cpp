@@ -153,11 +153,9 @@ Report gather(const host::LoadedModel& lm) {
                        lm.step_descriptions.empty() ? std::string() : lm.step_descriptions[s]});
     p += sh.size;
   }
-  for (std::uint32_t i = 0; i < metadata_count(m); ++i) {
-    MetadataEntry e;
-    metadata_at(m, i, &e);
-    r.metadata_keys.emplace_back(e.key, e.key_size);
-  }
+  MetadataCursor records = metadata_records(m);
+  MetadataEntry e;
+  while (metadata_next(&records, &e)) r.metadata_keys.emplace_back(e.key, e.key_size);
   return r;
 }
 

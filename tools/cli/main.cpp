@@ -76,5 +76,5 @@ int main(int argc, char** argv) {
     std::fputs(ember::cli::format_help(command->spec).c_str(), stdout);
     return ember::cli::kExitOk;
   }
-  return command->run(args);
+  return ember::cli::run_command(*command, args);
 }

@@ -1,9 +1,13 @@
 #include "model_spec.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "command.h"
+#include "host/suggest.h"
+#include "host/task_rule.h"
+#include "host/training_checks.h"
 #include "params.h"
 #include "pipeline_flags.h"
 #include "split_flags.h"
@@ -32,13 +36,14 @@ ParamSpec class_weight(bool* balanced) {
 }
 // n_jobs: threads; -1 (or 0) for one per core, as scikit-learn.
 ParamSpec n_jobs(unsigned* target) {
-  return {"n_jobs", "a whole number >= 1, or -1 for every core", [target](const std::string& v) {
+  return {"n_jobs", "a whole number in 1.." + std::to_string(kMaxThreads) + ", or -1 for every core",
+          [target](const std::string& v) {
             std::uint32_t x = 0;
             if (v == "-1") {
               *target = 0;
               return true;
             }
-            if (!parse_count(v, &x) || x > 1024) return false;
+            if (!parse_count(v, &x) || x > kMaxThreads) return false;
             *target = x;
             return true;
           }};
@@ -71,7 +76,7 @@ std::vector<ParamSpec> linear_params(host::LinearTrainOptions* o) {
 std::vector<ParamSpec> gbdt_params(host::TreeTrainOptions* o) {
   GbdtOptions& g = o->gbdt;
   return {
-      count("n_estimators", &g.n_estimators),
+      count("n_estimators", &g.n_estimators, 1, host::kMaxEstimators),
       positive_number("learning_rate", &g.learning_rate),
       count_or_none("max_depth", &g.max_depth, 1, 127),
       count_or_none("max_leaf_nodes", &g.max_leaves, 2, 0),
@@ -108,7 +113,7 @@ std::vector<ParamSpec> gbdt_params(host::TreeTrainOptions* o) {
       fraction("subsample", &g.subsample),
       fraction("colsample_bytree", &g.colsample_bytree),
       fraction("max_features", &g.colsample_bynode),
-      {"early_stopping_rounds", "a whole number >= 0 (0: no early stopping)",
+      {"early_stopping_rounds", "a whole number in 0..1000000 (0: no early stopping)",
        [o](const std::string& v) {
          std::uint64_t x = 0;
          if (!parse_u64(v, &x) || x > 1000000) return false;
@@ -175,7 +180,7 @@ std::vector<ParamSpec> tree_params(host::TreeTrainOptions* o) {
       n_jobs(&o->n_jobs),
   };
   if (o->kind != host::TreeKind::tree) {
-    specs.push_back(count("n_estimators", &o->n_estimators));
+    specs.push_back(count("n_estimators", &o->n_estimators, 1, host::kMaxEstimators));
     specs.push_back(flag("bootstrap", &o->bootstrap));
     specs.push_back(flag("oob_score", &o->oob_score));
   }
@@ -192,12 +197,33 @@ bool model_spec_from_args(const ParsedArgs& args, const std::vector<std::string>
   spec = ModelSpec{};
   spec.model = args.get("model");
   if (args.has("seed") && !parse_u64(args.get("seed"), &spec.seed)) {
-    *error = "--seed must be a whole number, got '" + args.get("seed") + "'";
+    *error = "--seed must be a whole number in 0..18446744073709551615, got '" + args.get("seed") + "'";
     return false;
   }
   std::vector<std::string> params = args.all("param");
   params.insert(params.end(), extra.begin(), extra.end());
   const std::string& model = spec.model;
+  if (args.has("task")) {
+    const std::string task = args.get("task");
+    if (task == "classification") {
+      spec.task = TaskFlag::classification;
+    } else if (task == "regression") {
+      spec.task = TaskFlag::regression;
+    } else if (task == "auto") {
+      spec.task = TaskFlag::auto_task;
+    } else {
+      *error = "--task must be classification, regression or auto, got '" + task + "'";
+      return false;
+    }
+    if (model == "linear" && spec.task == TaskFlag::classification) {
+      *error = "--task classification: --model linear fits a number; use --model logistic or a tree model";
+      return false;
+    }
+    if (model == "logistic" && spec.task == TaskFlag::regression) {
+      *error = "--task regression: --model logistic predicts classes; use --model linear or a tree model";
+      return false;
+    }
+  }
   if (model == "tree" || model == "forest" || model == "extra_trees" || model == "gbdt") {
     spec.trees = true;
     host::TreeTrainOptions& o = spec.tree;
@@ -243,6 +269,101 @@ bool model_spec_from_args(const ParsedArgs& args, const std::vector<std::string>
   return true;
 }
 
+const char* task_name(bool classification) { return classification ? "classification" : "regression"; }
+
+bool read_training_data(const ParsedArgs& args, const std::string& path, host::CsvOptions csv,
+                        const ModelSpec& spec, TrainingData* out, host::Error* error, bool* usage) {
+  *usage = false;
+  *out = TrainingData{};
+  const std::string target = args.get("target");
+  csv.target = target;
+  // A --type given for the target: -1 none, else its type.
+  int forced = -1;
+  for (const auto& [name, type] : csv.column_types) {
+    if (name == target) forced = type == host::ColumnType::categorical ? 1 : 0;
+  }
+  const bool classes_asked = spec.task == TaskFlag::classification;
+  if (spec.task != TaskFlag::auto_task) {
+    if (forced == (classes_asked ? 0 : 1)) {
+      *usage = true;
+      *error =
+          host::Error{"", 0, 0,
+                      std::string("--task ") + task_name(classes_asked) + " reads the target '" + target +
+                          "' as " + (classes_asked ? "class labels" : "numbers") + "; --type " + target +
+                          "=" + (classes_asked ? "numeric" : "categorical") + " contradicts it"};
+      return false;
+    }
+    csv.column_types.emplace_back(target,
+                                  classes_asked ? host::ColumnType::categorical : host::ColumnType::numeric);
+  }
+  host::Table& table = out->table;
+  if (!host::read_csv(path, csv, &table, error)) return false;
+  const host::Column* column = &table.columns[static_cast<std::size_t>(table.target)];
+  if (spec.task != TaskFlag::auto_task) {
+    out->classification = classes_asked;
+    out->task_reason = std::string("--task ") + task_name(classes_asked);
+  } else if (forced >= 0) {
+    out->classification = forced == 1;
+    out->task_reason = "--type " + target + "=" + (forced == 1 ? "categorical" : "numeric");
+  } else {
+    const host::TaskRule rule = host::auto_task(*column);
+    out->classification = rule.classification;
+    out->task_reason = rule.reason;
+    if (column->type == host::ColumnType::numeric && spec.model == "linear") {
+      out->classification = false;
+      out->task_reason = "--model linear fits a number";
+      if (rule.classification) {
+        out->warnings.push_back("note: '" + target + "' holds " + std::to_string(rule.distinct) +
+                                " distinct whole number" + (rule.distinct == 1 ? "" : "s") +
+                                ", which --task auto makes classes for the other models; use --model "
+                                "logistic if they are classes");
+      }
+    } else if (column->type == host::ColumnType::numeric && rule.classification) {
+      // The cells again, as the labels they are.
+      csv.column_types.emplace_back(target, host::ColumnType::categorical);
+      if (!host::read_csv(path, csv, &table, error)) return false;
+      column = &table.columns[static_cast<std::size_t>(table.target)];
+    }
+  }
+  if (out->classification) {
+    for (const std::vector<std::string>& same : host::same_number_labels(*column)) {
+      out->warnings.push_back("warning: labels " + host::quoted_list(same, " and ") + " of '" + target +
+                              "' are the same number written differently; class labels are text, so they "
+                              "are " +
+                              std::to_string(same.size()) + " classes (write them one way to make them one)");
+    }
+  }
+  std::string message;
+  if (!host::check_has_features(table, &message) || !host::check_finite_cells(table, &message)) {
+    *error = host::Error{path, 0, 0, message};
+    return false;
+  }
+  return true;
+}
+
+void print_training_warnings(const std::string& command, const TrainingData& data,
+                             const std::vector<const ModelSpec*>& specs) {
+  for (const std::string& w : data.warnings)
+    std::fprintf(stderr, "ember %s: %s\n", command.c_str(), w.c_str());
+  const host::Column& target = data.table.columns[static_cast<std::size_t>(data.table.target)];
+  const auto n_classes =
+      static_cast<std::uint32_t>(target.type == host::ColumnType::categorical ? target.labels.size() : 0);
+  host::ModelSizeEstimate largest;
+  for (const ModelSpec* spec : specs) {
+    if (!spec->trees) continue;
+    const host::ModelSizeEstimate e = host::estimate_tree_model_size(spec->tree, data.table.rows, n_classes);
+    if (e.bytes > largest.bytes) largest = e;
+  }
+  // Above the file format's limit the trainer refuses, with the estimate.
+  if (largest.bytes <= static_cast<double>(host::kWarnModelBytes) ||
+      largest.bytes > static_cast<double>(host::kMaxModelBytes))
+    return;
+  std::fprintf(stderr,
+               "ember %s: warning: the model may take up to %s (%s); lower n_estimators, set max_depth or "
+               "max_leaf_nodes, or raise min_samples_leaf for a smaller one\n",
+               command.c_str(), host::format_bytes(largest.bytes).c_str(), largest.how.c_str());
+}
+
 bool fit_model(const host::Table& table, const ModelSpec& spec, FittedModel* out, host::Error* error) {
   // Both trainers report the same fields under the same names.
   auto take = [out](const auto& t) {
@@ -274,11 +395,26 @@ void add_cross_validation_options(CommandSpec* spec, const std::string& param_he
                        {{"target", "COL", "the column to predict"},
                         {"model", "NAME", kModelNames},
                         {"param", "KEY=VALUE", param_help, /*repeatable=*/true},
+                        task_option(),
                         {"seed", "N", "random seed for the models, shuffled splits and draws"}});
   add_split_options(spec);
   add_pipeline_options(spec);
   add_tracking_options(spec);
   add_csv_options(spec);
+}
+
+OptionSpec task_option() {
+  return {"task", "T",
+          "classification, regression or auto (default): auto makes a text target, or one of at most 20 "
+          "distinct whole numbers, classes"};
+}
+
+std::string task_help() {
+  return "--task auto (the default) decides from the target: text labels, or at most 20 distinct\n"
+         "whole numbers (0/1, digits), are classes; other numbers are a regression target.\n"
+         "--model linear always fits a number, --model logistic classes. --task classification\n"
+         "reads the target's cells as labels (text: 01, 1 and 1.0 are three classes, with a\n"
+         "warning), --task regression as numbers. train, cv and search print the task and why.\n";
 }
 
 std::string model_params_help() {
@@ -313,7 +449,12 @@ std::string model_params_help() {
          "                  use_quantized_grad=true: splits found on gradients rounded to 7 bits\n"
          "                  (LightGBM's option; faster, leaves still from exact gradients)\n"
          "Trees read the raw columns unless asked otherwise: missing values learn a\n"
-         "direction at each split, categories split natively (at most max_bins of them).\n";
+         "direction at each split, categories split natively (at most max_bins of them).\n"
+         "Limits, checked before the fit: n_estimators at most 100000, n_jobs at most 1024;\n"
+         "a tree model's size is estimated first (trees x leaves a tree can have x values\n"
+         "a leaf holds x 4 bytes): above 256 MiB train, cv and search warn with the\n"
+         "estimate, above 4 GiB (what a model file can hold) the fit is refused.\n"
+         "An inf in a numeric column is refused with its row and column.\n";
 }
 
 }  // namespace ember::cli

@@ -1,6 +1,7 @@
 #include "params.h"
 
 #include <charconv>
+#include <limits>
 
 #include "host/suggest.h"
 #include "host/text.h"
@@ -97,13 +98,12 @@ ParamSpec fraction(const std::string& key, double* target) {
           }};
 }
 ParamSpec count(const std::string& key, std::uint32_t* target, std::uint32_t min, std::uint32_t max) {
-  const std::string expected = max > 0
-                                   ? "a whole number in " + std::to_string(min) + ".." + std::to_string(max)
-                               : min > 1 ? "a whole number >= " + std::to_string(min)
-                                         : "a whole number >= 1";
+  // Every bound is stated, the 32-bit one too: 99999999999 is refused.
+  if (max == 0) max = std::numeric_limits<std::uint32_t>::max();
+  const std::string expected = "a whole number in " + std::to_string(min) + ".." + std::to_string(max);
   return {key, expected, [=](const std::string& v) {
             std::uint32_t x = 0;
-            if (!parse_count(v, &x) || x < min || (max > 0 && x > max)) return false;
+            if (!parse_count(v, &x) || x < min || x > max) return false;
             *target = x;
             return true;
           }};

@@ -49,7 +49,7 @@ bool parse_bool(const std::string& text, bool* out);            // true or false
 ParamSpec positive_number(const std::string& key, double* target);      // > 0
 ParamSpec non_negative_number(const std::string& key, double* target);  // >= 0
 ParamSpec fraction(const std::string& key, double* target);             // in (0, 1]
-// A whole number in [min, max] (max 0: no upper bound).
+// A whole number in [min, max] (max 0: up to 2^32 - 1); the message states both.
 ParamSpec count(const std::string& key, std::uint32_t* target, std::uint32_t min = 1, std::uint32_t max = 0);
 ParamSpec count_or_none(const std::string& key, std::uint32_t* target, std::uint32_t min,
                         std::uint32_t max);            // "none" stores 0

@@ -240,7 +240,7 @@ bool select_flag(const std::string& text, host::PipelineOptions* po, std::string
     if (name == names.back()) o.method = m;
   }
   if (o.method == SelectMethod::none && name != "none") return unknown_name("select", name, names, error);
-  const ParamSpec k = {"k", "a whole number >= 1", [&o](const std::string& v) {
+  const ParamSpec k = {"k", "a whole number in 1..4294967295", [&o](const std::string& v) {
                          o.scores.mode = SelectMode::k_best;
                          return parse_count(v, &o.scores.k);
                        }};
@@ -348,9 +348,11 @@ std::string pipeline_help() {
          "                  infrequent] (OneHotEncoder; rare categories share an\n"
          "                  'infrequent' column), ordinal (the code in label order),\n"
          "                  target[:smooth=auto|S,folds=5] (TargetEncoder for a number or\n"
-         "                  two classes; training rows encoded out of fold), native (trees)\n"
+         "                  two classes; training rows encoded out of fold), native (trees);\n"
+         "                  a one-hot of more than 4096 columns (or 4 GiB of values) is\n"
+         "                  refused before it is built: cap it with max_categories=N\n"
          "--discretize S    uniform | quantile | kmeans [:bins=5,output=ordinal|onehot]\n"
-         "                  (KBinsDiscretizer) for the numeric columns\n"
+         "                  (KBinsDiscretizer) for the numeric columns (onehot: the same limit)\n"
          "--scale S         standard | minmax[:min=0,max=1] | robust[:q_low=25,q_high=75] |\n"
          "                  maxabs | none, for numeric columns (not one-hot columns)\n"
          "--select M        keep the best columns (sklearn.feature_selection); filters score\n"

@@ -12,6 +12,7 @@
 #include "host/json_writer.h"
 #include "host/model_file.h"
 #include "host/model_input.h"
+#include "host/safe_text.h"
 
 namespace ember::cli {
 
@@ -24,19 +25,9 @@ std::string format_float(float v) {
   return std::string(buffer, r.ptr);
 }
 
-// A CSV field, quoted when it must be (RFC 4180).
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 int run_predict(const ParsedArgs& args) {
   const std::string model_path = args.positional[0], data_path = args.positional[1];
+  if (const int rc = check_output("predict", args.get("output"), {model_path, data_path})) return rc;
   host::CsvOptions options;
   std::string usage_error;
   if (!csv_options_from_args(args, &options, &usage_error)) {
@@ -89,7 +80,7 @@ int run_predict(const ParsedArgs& args) {
   } else {
     if (proba) {
       for (std::size_t c = 0; c < m.n_classes; ++c)
-        text += (c ? "," : "") + csv_field("proba_" + lm.class_labels[c]);
+        text += (c ? "," : "") + host::csv_text_cell("proba_" + lm.class_labels[c]);
     } else {
       text += "prediction";
     }
@@ -99,7 +90,7 @@ int run_predict(const ParsedArgs& args) {
         for (std::size_t c = 0; c < out_width; ++c)
           text += (c ? "," : "") + format_float(out[r * out_width + c]);
       } else if (m.n_classes > 0) {
-        text += csv_field(lm.class_labels[static_cast<std::size_t>(out[r])]);
+        text += host::csv_text_cell(lm.class_labels[static_cast<std::size_t>(out[r])]);
       } else {
         text += format_float(out[r]);
       }
@@ -127,7 +118,12 @@ Command predict_command() {
       "right at a tree's categorical split; a one-hot step gives it zeros or, if the\n"
       "model was written so, refuses it with an error naming the row.\n"
       "Output: one column 'prediction' (the class label, or the value), or with --proba\n"
-      "one column per class, 'proba_<label>'.";
+      "one column per class, 'proba_<label>'. CSV cells are quoted as RFC 4180 requires,\n"
+      "and a label that starts with = + - @ (and is not a plain number) gets a leading '\n"
+      "so that a spreadsheet does not run it as a formula; --json writes labels as they are.\n"
+      "An empty cell (or NA, NaN, ...) is a missing value; inf or -inf in a numeric column\n"
+      "is an error naming the row and column (exit 1, nothing written), as is a row whose\n"
+      "scores overflow to inf or NaN.";
   command.spec.min_positional = 2;
   command.spec.max_positional = 2;
   command.spec.options = {

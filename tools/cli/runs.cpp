@@ -83,8 +83,11 @@ int run_runs(const ParsedArgs& args) {
   const std::string action = args.positional[0];
   const std::string root = host::runs_directory(args.get("runs"));
   std::vector<host::StoredRun> runs;
+  std::vector<std::string> warnings;
   host::Error error;
-  if (!host::read_runs(root, &runs, &error)) return fail("runs", error.to_string());
+  if (!host::read_runs(root, &runs, &warnings, &error)) return fail("runs", error.to_string());
+  // A run that cannot be read is named, not shown blank.
+  for (const std::string& w : warnings) std::fprintf(stderr, "ember runs: warning: %s\n", w.c_str());
   if (args.has("experiment")) {
     const std::string e = args.get("experiment");
     runs.erase(
@@ -102,6 +105,8 @@ int run_runs(const ParsedArgs& args) {
       host::JsonWriter j;
       j.begin_object().key("runs_directory").value(root).key("runs").begin_array();
       for (const host::StoredRun* r : shown) write_run(j, *r);
+      j.end_array().key("warnings").begin_array();
+      for (const std::string& w : warnings) j.value(w);
       j.end_array().end_object();
       std::printf("%s\n", j.str().c_str());
       return kExitOk;
@@ -226,7 +231,8 @@ Command runs_command() {
       "train, cv and search record every run (unless --no-track) in a runs folder laid out\n"
       "as MLflow's file store: mlflow ui --backend-store-uri DIR shows the same runs.\n"
       "RUN is a run id or a prefix of one. The folder is --runs DIR, else $EMBER_RUNS,\n"
-      "else ./mlruns.";
+      "else ./mlruns; a folder that does not exist is an error (exit 1). A run whose\n"
+      "meta.yaml or metric files cannot be read is left out with a warning naming the file.";
   command.spec.min_positional = 1;
   command.spec.max_positional = 64;
   command.spec.options = {

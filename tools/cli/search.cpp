@@ -33,7 +33,8 @@ struct Trial {
   std::size_t round = 0;  // halving round it was last scored in
   std::size_t rows = 0;   // rows per fit in that round (all, without halving)
   double mean = NAN, std = NAN, fit_seconds = 0.0;
-  std::string error;  // why it could not be scored
+  std::string error;                      // why it could not be scored
+  std::int64_t start_ms = 0, end_ms = 0;  // its first fit's start, its last fit's end (Unix ms)
 };
 
 // The metrics a task has (for checking --metric before any fit).
@@ -104,6 +105,39 @@ std::string params_text(const host::Candidate& params) {
   return s;
 }
 
+// The run of one trial, nested under the search's run `parent_id`.
+host::RunRecord trial_run(const host::RunRecord& parent, const std::string& parent_id, const Trial& trial,
+                          std::size_t number, const std::string& metric) {
+  host::RunRecord child;
+  child.experiment = parent.experiment;
+  child.parent_run_id = parent_id;
+  child.name = "trial " + std::to_string(number);
+  child.start_ms = trial.start_ms;
+  child.end_ms = trial.end_ms;
+  child.failed = trial.mean != trial.mean;
+  child.params = param_pairs(trial.params);
+  child.params.emplace_back("rows", std::to_string(trial.rows));
+  if (!child.failed)
+    child.metrics = {{metric, trial.mean, 0, trial.end_ms}, {metric + "_std", trial.std, 0, trial.end_ms}};
+  child.tags = {{"ember.command", "search"}, {"ember.trial", std::to_string(number)}};
+  if (!trial.error.empty()) child.tags.emplace_back("ember.error", trial.error);
+  return child;
+}
+
+// The search's own run: the start_run record with what the search adds.
+void add_search_results(host::RunRecord* run, const char* kind, const std::string& metric,
+                        const std::string& split, std::size_t candidates, const std::string& output,
+                        const Trial& best, const std::string& model_bytes) {
+  run->params.emplace_back("search", kind);
+  run->params.emplace_back("metric", metric);
+  run->params.emplace_back("split", split);
+  run->params.emplace_back("candidates", std::to_string(candidates));
+  run->params.emplace_back("output", output);
+  for (const auto& pair : param_pairs(best.params, "best_")) run->params.push_back(pair);
+  run->metrics = {{metric, best.mean, 0}, {metric + "_std", best.std, 0}};
+  run->artifacts = {{"model.ember", model_bytes}};
+}
+
 int run_search(const ParsedArgs& args) {
   const std::string path = args.positional[0];
   auto usage = [](const std::string& message) {
@@ -115,6 +149,7 @@ int run_search(const ParsedArgs& args) {
   if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
   if (!args.has("target")) return usage("--target COL is required: the column to predict");
   if (!args.has("output")) return usage("-o BEST.ember is required: where to write the refitted best model");
+  if (const int rc = check_output("search", args.get("output"), {path})) return rc;
   ModelSpec base;
   if (!model_spec_from_args(args, {}, &base, &error_text)) return usage(error_text);
   host::RunRecord run = start_run(args, "search", path);
@@ -159,19 +194,36 @@ int run_search(const ParsedArgs& args) {
       return usage("--factor must be a whole number in [2, 100]");
     factor = static_cast<std::uint32_t>(f);
   }
+  // What is tracked: every trial (nested runs), the best one, or nothing.
+  std::string track = args.get("track", "all");
+  if (track != "all" && track != "best" && track != "none")
+    return usage("--track must be all, best or none, got '" + track + "'");
+  if (args.has("no-track")) {
+    if (args.has("track") && track != "none") return usage("--no-track and --track " + track + " contradict");
+    track = "none";
+  }
   unsigned jobs = 0;
   if (args.has("jobs")) {
     std::uint64_t j = 0;
-    if (args.get("jobs") != "-1" && (!parse_u64(args.get("jobs"), &j) || j < 1 || j > 1024))
-      return usage("--jobs must be a whole number >= 1, or -1 for every core");
+    if (args.get("jobs") != "-1" && (!parse_u64(args.get("jobs"), &j) || j < 1 || j > kMaxThreads))
+      return usage("--jobs must be a whole number in 1.." + std::to_string(kMaxThreads) +
+                   ", or -1 for every core, got '" + args.get("jobs") + "'");
     jobs = static_cast<unsigned>(j);
   }
 
   // The data, the metric and the splits.
-  csv.target = args.get("target");
-  host::Table table;
+  TrainingData data;
   host::Error error;
-  if (!host::read_csv(path, csv, &table, &error)) return fail("search", error.to_string());
+  bool bad_usage = false;
+  if (!read_training_data(args, path, csv, base, &data, &error, &bad_usage))
+    return bad_usage ? usage(error.message) : fail("search", error.to_string());
+  {
+    std::vector<const ModelSpec*> specs;
+    for (const Trial& t : trials) specs.push_back(&t.spec);
+    print_training_warnings("search", data, specs);
+  }
+  run.params.emplace_back("task", task_name(data.classification));
+  host::Table& table = data.table;
   const host::Column& target_column = table.columns[static_cast<std::size_t>(table.target)];
   const bool classes = target_column.type == host::ColumnType::categorical;
   const std::size_t n_classes = target_column.labels.size();
@@ -187,6 +239,35 @@ int run_search(const ParsedArgs& args) {
   bool usage_error = false;
   if (!splits_from_args(args, base.seed, &table, &splits, &description, &error_text, &usage_error))
     return usage_error ? usage(error_text) : fail("search", path + ": " + error_text);
+
+  const char* kind =
+      args.has("halving") ? (grid ? "halving grid" : "halving random") : (grid ? "grid" : "random");
+  const std::string output = args.get("output");
+  if (track != "none") {
+    // Say what tracking will write before the fits start (counted as if
+    // every trial scores; a failed one has an error tag for its metrics).
+    host::RunRecord parent = run;
+    Trial scored;
+    scored.params = trials[0].params;
+    scored.mean = scored.std = 0.0;
+    add_search_results(&parent, kind, metric, description, trials.size(), output, scored, "");
+    std::size_t files = host::run_entries(parent), runs = 1;
+    for (std::size_t t = 0; t < trials.size() && (track == "all" || runs < 2); ++t) {
+      Trial shape = trials[t];
+      shape.mean = shape.std = 0.0;
+      files += host::run_entries(trial_run(parent, std::string(32, '0'), shape, t + 1, metric));
+      ++runs;
+    }
+    const std::string what = track == "all" ? "the search and " + std::to_string(runs - 1) +
+                                                  (runs == 2 ? " nested trial" : " nested trials")
+                                            : std::string("the search and its best trial");
+    std::fprintf(stderr, "ember search: tracking %zu runs (%s, %zu files and folders) in %s;", runs,
+                 what.c_str(), files, host::runs_directory(args.get("runs")).c_str());
+    if (track == "all")
+      std::fprintf(stderr, " --track best records 2, --track none nothing\n");
+    else
+      std::fprintf(stderr, " --track all records %zu, --track none nothing\n", trials.size() + 1);
+  }
 
   // Rounds: one, or successive halving.
   const bool halving = args.has("halving");
@@ -223,6 +304,7 @@ int run_search(const ParsedArgs& args) {
     const std::size_t n_tasks = alive.size() * rs.size();
     std::vector<host::SplitScore> scores(n_tasks);
     std::vector<std::string> errors(n_tasks);
+    std::vector<std::int64_t> started(n_tasks), ended(n_tasks);
     struct Context {
       const host::Table* table;
       const std::vector<host::Split>* splits;
@@ -230,8 +312,10 @@ int run_search(const ParsedArgs& args) {
       std::vector<Trial>* trials;
       std::vector<host::SplitScore>* scores;
       std::vector<std::string>* errors;
+      std::vector<std::int64_t>* started;
+      std::vector<std::int64_t>* ended;
       host::Progress* progress;
-    } ctx{&table, &rs, &alive, &trials, &scores, &errors, &progress};
+    } ctx{&table, &rs, &alive, &trials, &scores, &errors, &started, &ended, &progress};
     pool.executor().parallel_for(
         n_tasks,
         [](void* p, std::size_t i) {
@@ -240,8 +324,10 @@ int run_search(const ParsedArgs& args) {
           const Trial& trial = (*c->trials)[(*c->alive)[i / n_splits]];
           const host::FitFunction fit = fit_function(trial.spec);
           host::Error e;
+          (*c->started)[i] = host::now_ms();
           if (!host::score_split(*c->table, (*c->splits)[i % n_splits], fit, &(*c->scores)[i], &e))
             (*c->errors)[i] = "fold " + std::to_string(i % n_splits + 1) + ": " + e.to_string();
+          (*c->ended)[i] = host::now_ms();
           c->progress->advance();
         },
         &ctx);
@@ -254,6 +340,8 @@ int run_search(const ParsedArgs& args) {
       trial.error.clear();
       for (std::size_t s = 0; s < rs.size(); ++s) {
         const std::size_t i = a * rs.size() + s;
+        if (trial.start_ms == 0 || started[i] < trial.start_ms) trial.start_ms = started[i];
+        trial.end_ms = std::max(trial.end_ms, ended[i]);
         if (!errors[i].empty() && trial.error.empty()) trial.error = errors[i];
         trial.fit_seconds += scores[i].fit_seconds;
         v.push_back(errors[i].empty() ? scores[i].evaluation.get(metric) : NAN);
@@ -285,42 +373,29 @@ int run_search(const ParsedArgs& args) {
     if (error.file.empty()) error.file = path;
     return fail("search", "refitting the best candidate on every row: " + error.to_string());
   }
-  const std::string output = args.get("output");
   if (!host::write_file_atomic(
           output, std::string_view(reinterpret_cast<const char*>(refit.storage.data()), refit.size), &error))
     return fail("search", error.to_string());
 
-  const char* kind = halving ? (grid ? "halving grid" : "halving random") : (grid ? "grid" : "random");
-  // The search is the parent run; each candidate a run nested under it.
-  run.params.emplace_back("search", kind);
-  run.params.emplace_back("metric", metric);
-  run.params.emplace_back("split", description);
-  run.params.emplace_back("candidates", std::to_string(trials.size()));
-  run.params.emplace_back("output", output);
-  for (const auto& pair : param_pairs(trials[best].params, "best_")) run.params.push_back(pair);
-  run.metrics = {{metric, trials[best].mean, 0}, {metric + "_std", trials[best].std, 0}};
-  run.artifacts = {
-      {"model.ember", std::string(reinterpret_cast<const char*>(refit.storage.data()), refit.size)}};
-  const std::string run_id = finish_run(args, "search", &run);
+  // The search is the parent run; each candidate (or, with --track best,
+  // the best one) a run nested under it, with its own times.
+  std::string run_id;
+  if (track != "none") {
+    add_search_results(&run, kind, metric, description, trials.size(), output, trials[best],
+                       std::string(reinterpret_cast<const char*>(refit.storage.data()), refit.size));
+    run_id = finish_run(args, "search", &run);
+  }
   if (!run_id.empty()) {
     for (std::size_t t = 0; t < trials.size(); ++t) {
-      host::RunRecord child;
-      child.experiment = run.experiment;
-      child.parent_run_id = run_id;
-      child.name = "trial " + std::to_string(t + 1);
-      child.start_ms = run.start_ms;
-      child.failed = trials[t].mean != trials[t].mean;
-      child.params = param_pairs(trials[t].params);
-      child.params.emplace_back("rows", std::to_string(trials[t].rows));
-      if (!child.failed) child.metrics = {{metric, trials[t].mean, 0}, {metric + "_std", trials[t].std, 0}};
-      child.tags = {{"ember.command", "search"}, {"ember.trial", std::to_string(t + 1)}};
-      if (!trials[t].error.empty()) child.tags.emplace_back("ember.error", trials[t].error);
+      if (track == "best" && t != best) continue;
+      host::RunRecord child = trial_run(run, run_id, trials[t], t + 1, metric);
       if (finish_run(args, "search", &child).empty()) break;
     }
   }
   if (args.has("json")) {
     host::JsonWriter j;
     j.begin_object().key("data").value(path).key("target").value(target_name);
+    j.key("task").value(task_name(classes)).key("task_reason").value(data.task_reason);
     j.key("model").value(base.model).key("rows").value(static_cast<std::uint64_t>(table.rows));
     j.key("search").value(kind).key("metric").value(metric).key("higher_is_better").value(higher);
     j.key("split").value(description).key("seed").value(base.seed);
@@ -357,6 +432,7 @@ int run_search(const ParsedArgs& args) {
   std::printf("search %s (%s, %zu candidates) on %s: %zu rows, target '%s', %s, metric %s (%s is better)\n",
               base.model.c_str(), kind, trials.size(), path.c_str(), table.rows, target_name.c_str(),
               description.c_str(), metric.c_str(), higher ? "higher" : "lower");
+  std::printf("task: %s (%s)\n", task_name(classes), data.task_reason.c_str());
   if (halving) {
     std::printf("halving rounds (rows per fit):");
     for (std::size_t r : round_rows) std::printf(" %zu", r);
@@ -405,8 +481,12 @@ Command search_command() {
       "                  rounds on growing row subsamples, keeping the best 1/--factor (3)\n"
       "--jobs N          fits run on N threads (default: every core); results do not\n"
       "                  depend on N\n"
+      "--track all|best|none  what is tracked: the search's run and one nested run per trial\n"
+      "                  (all, the default: some 20 files and folders per trial), the search\n"
+      "                  and its best trial (best), or nothing (none, as --no-track); before\n"
+      "                  the fits, stderr says how many runs, files and folders it will write\n"
       "\n" +
-      split_help() + "\n\n" + model_params_help() + "\n" + pipeline_help();
+      split_help() + "\n\n" + task_help() + "\n" + model_params_help() + "\n" + pipeline_help();
   command.spec.min_positional = 1;
   command.spec.max_positional = 1;
   command.spec.options = {
@@ -421,6 +501,9 @@ Command search_command() {
       {"json", "", "print every trial and the best as one JSON object"},
   };
   add_cross_validation_options(&command.spec, "a fixed model parameter for every candidate");
+  command.spec.options.push_back(
+      {"track", "all|best|none",
+       "tracked runs: the search and every trial (default), or its best trial, or none"});
   command.run = run_search;
   return command;
 }

@@ -11,13 +11,14 @@ namespace ember::cli {
 
 namespace {
 
-bool count_flag(const ParsedArgs& args, const std::string& name, std::uint32_t min, std::uint32_t* out,
-                std::string* error) {
+// A whole number in [min, max]; the message states both.
+bool count_flag(const ParsedArgs& args, const std::string& name, std::uint32_t min, std::uint32_t max,
+                std::uint32_t* out, std::string* error) {
   if (!args.has(name)) return true;
   std::uint64_t v = 0;
-  if (!parse_u64(args.get(name), &v) || v < min || v > 1000000) {
-    *error =
-        "--" + name + " must be a whole number >= " + std::to_string(min) + ", got '" + args.get(name) + "'";
+  if (!parse_u64(args.get(name), &v) || v < min || v > max) {
+    *error = "--" + name + " must be a whole number in " + std::to_string(min) + ".." + std::to_string(max) +
+             ", got '" + args.get(name) + "'";
     return false;
   }
   *out = static_cast<std::uint32_t>(v);
@@ -29,12 +30,12 @@ std::string status_text(Status s) { return std::string(status_name(s)) + ": " + 
 }  // namespace
 
 void add_split_options(CommandSpec* spec) {
-  spec->options.push_back({"folds", "K", "number of folds (splits for --split time); default 5"});
+  spec->options.push_back({"folds", "K", "number of folds (splits for --split time), 2..1000; default 5"});
   spec->options.push_back(
       {"split", "KIND", "kfold, stratified, group, time, repeated or holdout (see below)"});
   spec->options.push_back({"test-fraction", "F", "--split holdout: share of rows held out (default 0.25)"});
   spec->options.push_back({"shuffle", "", "shuffle rows (from --seed) before kfold / stratified folds"});
-  spec->options.push_back({"repeats", "R", "--split repeated: R shuffled k-folds (default 10)"});
+  spec->options.push_back({"repeats", "R", "--split repeated: R shuffled k-folds, 1..1000 (default 10)"});
   spec->options.push_back({"groups", "COL", "--split group: the column naming each row's group"});
   spec->options.push_back({"gap", "N", "--split time: rows left out between training and test rows"});
   spec->options.push_back({"test-size", "N", "--split time: rows per test block (default rows / (K + 1))"});
@@ -61,9 +62,11 @@ bool splits_from_args(const ParsedArgs& args, std::uint64_t seed, host::Table* t
   const bool classes = target.type == host::ColumnType::categorical;
   std::string kind = args.get("split", classes ? "stratified" : "kfold");
   std::uint32_t folds = 5, repeats = 10, gap = 0, test_size = 0;
-  if (!count_flag(args, "folds", kind == "time" ? 1 : 2, &folds, error) ||
-      !count_flag(args, "repeats", 1, &repeats, error) || !count_flag(args, "gap", 0, &gap, error) ||
-      !count_flag(args, "test-size", 1, &test_size, error))
+  constexpr std::uint32_t kAny = 0xFFFFFFFFu;
+  if (!count_flag(args, "folds", kind == "time" ? 1 : 2, kMaxFolds, &folds, error) ||
+      !count_flag(args, "repeats", 1, kMaxRepeats, &repeats, error) ||
+      !count_flag(args, "gap", 0, kAny, &gap, error) ||
+      !count_flag(args, "test-size", 1, kAny, &test_size, error))
     return false;
   const bool shuffle = args.has("shuffle");
   if (kind != "kfold" && kind != "stratified" && kind != "group" && kind != "time" && kind != "repeated" &&
@@ -109,6 +112,17 @@ bool splits_from_args(const ParsedArgs& args, std::uint64_t seed, host::Table* t
   }
   *usage = false;  // from here on, the data does not fit the flags
   const std::size_t n = table->rows;
+  {
+    // Every split lists its rows: counted before they are made.
+    const std::uint64_t lists =
+        std::uint64_t{kind == "repeated" ? repeats : 1u} * (kind == "holdout" ? 1u : folds);
+    if (lists * n > kMaxSplitRows) {
+      *error = std::to_string(lists) + " splits of " + std::to_string(n) + " rows would list " +
+               std::to_string(lists * n) + " row numbers, more than " + std::to_string(kMaxSplitRows) +
+               " (2 GiB); use fewer --folds or --repeats";
+      return false;
+    }
+  }
   std::vector<std::int32_t> y;
   std::uint32_t n_classes = 0;
   if (classes) {

@@ -14,6 +14,14 @@
 
 namespace ember::cli {
 
+// Bounds, stated in the messages: --folds 2..1000 (1..1000 for --split
+// time), --repeats 1..1000, and the splits' row lists (every split lists
+// each row once, as training or test row) at most kMaxSplitRows numbers
+// (2 GiB), checked before they are made.
+constexpr std::uint32_t kMaxFolds = 1000;
+constexpr std::uint32_t kMaxRepeats = 1000;
+constexpr std::uint64_t kMaxSplitRows = std::uint64_t{1} << 28;
+
 void add_split_options(CommandSpec* spec);
 std::string split_help();
 

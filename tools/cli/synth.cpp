@@ -48,14 +48,16 @@ int run_synth(const ParsedArgs& args) {
     return usage("--missing must be a number in [0, 1)");
   if (args.has("classes") && o.task != host::SynthTask::multiclass)
     return usage("--classes applies to --task multiclass");
-  host::SynthData data;
   std::string message;
-  if (!host::make_synthetic(o, &data, &message)) return usage(message);
+  if (!host::check_synth_options(o, &message)) return usage(message);
   host::Error error;
   const std::string output = args.get("output");
-  if (!host::write_synthetic_csv(data, output, &error)) return fail("synth", error.to_string());
-  std::printf("wrote %s: %zu rows, %zu features and a target (%s)\n", output.c_str(), data.rows,
-              data.features, task.c_str());
+  {
+    const MemoryScope scope("writing " + output);
+    if (!host::write_synthetic_csv(o, output, &error)) return fail("synth", error.to_string());
+  }
+  std::printf("wrote %s: %zu rows, %zu features and a target (%s)\n", output.c_str(), o.rows, o.features,
+              task.c_str());
   return kExitOk;
 }
 
@@ -83,7 +85,7 @@ Command synth_command() {
       {"categorical", "M", "how many of the features are categorical (default 0)"},
       {"missing", "FRACTION", "share of feature values left empty, in [0, 1) (default 0)"},
       {"seed", "N", "the seed (default 0)"},
-      {"output", "DATA.csv", "where to write the CSV (atomically)", false, 'o'},
+      {"output", "DATA.csv", "where to write the CSV (streamed, atomically)", false, 'o'},
   };
   command.run = [](const ParsedArgs& args) {
     if (!args.has("output")) {

@@ -33,7 +33,7 @@ host::RunRecord start_run(const ParsedArgs& args, const std::string& command, co
 
 std::string finish_run(const ParsedArgs& args, const std::string& command, host::RunRecord* run) {
   if (args.has("no-track")) return "";
-  run->end_ms = host::now_ms();
+  if (run->end_ms == 0) run->end_ms = host::now_ms();
   // A key given twice (a --param repeated) keeps its last value.
   std::vector<std::pair<std::string, std::string>> params;
   for (const auto& p : run->params) {

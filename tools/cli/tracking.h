@@ -21,7 +21,8 @@ host::RunRecord start_run(const ParsedArgs& args, const std::string& command, co
 
 // Writes `run` unless --no-track; returns its id, or "" (not tracked, or
 // it failed: then a warning on stderr says why, and the command's own
-// result stands).
+// result stands). The run ends now unless its end_ms is already set (a
+// search's trials carry their own times).
 std::string finish_run(const ParsedArgs& args, const std::string& command, host::RunRecord* run);
 
 // "run_id": the id, or null when the run was not tracked.

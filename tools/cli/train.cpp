@@ -66,6 +66,36 @@ bool add_golden(const ParsedArgs& args, const host::Table& table, const std::str
   return true;
 }
 
+// Reads the training file with the task --task asks for (model_spec.h),
+// prints the warnings and records the task; false with *rc set on failure.
+bool read_data(const ParsedArgs& args, const std::string& path, const host::CsvOptions& csv,
+               const ModelSpec& spec, TrainingData* data, host::RunRecord& run, int* rc) {
+  host::Error error;
+  bool usage = false;
+  if (!read_training_data(args, path, csv, spec, data, &error, &usage)) {
+    if (usage) {
+      std::fprintf(stderr, "ember train: %s\n", error.message.c_str());
+      *rc = kExitUsage;
+    } else {
+      *rc = fail("train", error.to_string());
+    }
+    return false;
+  }
+  print_training_warnings("train", *data, {&spec});
+  run.params.emplace_back("task", task_name(data->classification));
+  return true;
+}
+
+// The task, for people ("task: classification (why)") and for scripts.
+void print_task(const TrainingData& data) {
+  std::printf("task: %s (%s)\n", task_name(data.classification), data.task_reason.c_str());
+}
+void write_task_json(host::JsonWriter& j, const TrainingData& data) {
+  j.key("task").value(task_name(data.classification)).key("task_reason").value(data.task_reason);
+  const host::Column& target = data.table.columns[static_cast<std::size_t>(data.table.target)];
+  if (data.classification) j.key("classes").value(static_cast<std::uint64_t>(target.labels.size()));
+}
+
 int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec,
                     host::RunRecord& run) {
   host::TreeTrainOptions& options = spec.tree;
@@ -79,21 +109,24 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     std::fprintf(stderr, "ember train: give --valid FILE or --param validation_fraction, not both\n");
     return kExitUsage;
   }
-  csv.target = args.get("target");
-  host::Table table;
+  TrainingData data;
+  int rc = kExitOk;
+  if (!read_data(args, path, csv, spec, &data, run, &rc)) return rc;
+  const host::Table& table = data.table;
   host::Error error;
-  if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
   if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
   host::Table valid;
   if (args.has("valid")) {
     // Read with the training file's column types, so that labels match.
     host::CsvOptions valid_csv = csv;
+    valid_csv.target = args.get("target");
     valid_csv.column_types.clear();
     valid_csv.types_must_match_columns = false;
     for (const auto& c : table.columns) valid_csv.column_types.emplace_back(c.name, c.type);
     const std::string valid_path = args.get("valid");
     if (!host::read_csv(valid_path, valid_csv, &valid, &error)) return fail("train", error.to_string());
     options.valid = &valid;
+    options.valid_name = valid_path;
   }
   // A progress bar for rounds or trees on a terminal (not with --json).
   std::unique_ptr<host::Progress> progress;
@@ -107,7 +140,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   const bool trained_ok = host::train_tree_model(table, options, &trained, &error);
   progress.reset();
   if (!trained_ok) {
-    if (error.file.empty()) error.file = error.message.rfind("validation", 0) == 0 ? args.get("valid") : path;
+    if (error.file.empty()) error.file = path;  // the trainer names the --valid file itself
     return fail("train", error.to_string());
   }
   const std::string output = args.get("output");
@@ -131,6 +164,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     j.begin_object().key("model").value(trained.model_name);
     j.key("rows").value(static_cast<std::uint64_t>(table.rows - trained.dropped_rows));
     j.key("features").value(static_cast<std::uint64_t>(trained.feature_names.size()));
+    write_task_json(j, data);
     j.key("fit_seconds").value(trained.fit_seconds);
     j.key("trees").value(static_cast<std::uint64_t>(trained.trees));
     j.key("internal_nodes").value(static_cast<std::uint64_t>(trained.nodes));
@@ -163,6 +197,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
     j.end_array().end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
+    print_task(data);
     print_pipeline(trained.pipeline, trained.dropped_rows);
     std::printf(
         "trained %s on %zu rows, %zu features: %zu trees, %zu internal nodes, %zu leaves, fit %.3f s\n",
@@ -198,6 +233,7 @@ int run_train(const ParsedArgs& args) {
   if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
   if (!args.has("target")) return usage("--target COL is required: the column to predict");
   if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
+  if (const int rc = check_output("train", args.get("output"), {path, args.get("valid")})) return rc;
   ModelSpec spec;
   if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
   std::uint32_t golden_rows = 0;
@@ -208,10 +244,11 @@ int run_train(const ParsedArgs& args) {
   const host::LinearTrainOptions& options = spec.linear;
   const std::uint64_t seed = spec.seed;
 
-  csv.target = args.get("target");
-  host::Table table;
+  TrainingData data;
+  int rc = kExitOk;
+  if (!read_data(args, path, csv, spec, &data, run, &rc)) return rc;
+  const host::Table& table = data.table;
   host::Error error;
-  if (!host::read_csv(path, csv, &table, &error)) return fail("train", error.to_string());
   if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
   host::TrainedModel trained;
   if (!host::train_linear_model(table, options, &trained, &error)) {
@@ -248,6 +285,7 @@ int run_train(const ParsedArgs& args) {
     j.key("rows").value(static_cast<std::uint64_t>(table.rows - trained.dropped_rows));
     j.key("features").value(static_cast<std::uint64_t>(n_features));
     j.key("model_features").value(static_cast<std::uint64_t>(trained.model_features));
+    write_task_json(j, data);
     j.key("fit_seconds").value(trained.fit_seconds);
     j.key("iterations").value(static_cast<std::uint64_t>(trained.report.iterations));
     j.key("converged").value(trained.report.converged);
@@ -260,6 +298,7 @@ int run_train(const ParsedArgs& args) {
     j.end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
+    print_task(data);
     print_pipeline(trained.pipeline, trained.dropped_rows);
     std::printf("trained %s (%s) on %zu rows, %zu features -> %zu model inputs\n", trained.model_name.c_str(),
                 trained.solver.c_str(), table.rows - trained.dropped_rows, n_features,
@@ -286,7 +325,7 @@ Command train_command() {
       "The model file holds the whole pipeline, so raw rows go in on the device.\n"
       "Objectives and parameter names are scikit-learn's.\n"
       "\n" +
-      model_params_help() + "\n" + pipeline_help() +
+      task_help() + "\n" + model_params_help() + "\n" + pipeline_help() +
       "\n\n"
       "The same data, parameters and --seed give the same model bytes on every platform,\n"
       "for any n_jobs.";
@@ -295,6 +334,7 @@ Command train_command() {
   command.spec.options = {
       {"target", "COL", "the column to predict"},
       {"model", "NAME", "linear, logistic, tree, forest, extra_trees or gbdt"},
+      task_option(),
       {"param", "KEY=VALUE", "a model parameter (see above)", /*repeatable=*/true},
       {"valid", "FILE.csv",
        "gbdt: a validation file (same columns) for early stopping; see early_stopping_rounds"},

@@ -1,5 +1,7 @@
 #include "host/csv.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cfloat>
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "host/suggest.h"
@@ -67,6 +70,31 @@ class TextSource final : public Source {
 
  private:
   std::string_view text_;
+};
+
+// Text in memory in pieces (a stream as read_stream keeps it).
+class ChunkSource final : public Source {
+ public:
+  explicit ChunkSource(const std::vector<std::string>& chunks) : chunks_(chunks) {}
+  bool read(char* dst, std::size_t capacity, std::size_t* got, Error*) override {
+    *got = 0;
+    while (*got < capacity && chunk_ < chunks_.size()) {
+      const std::string& c = chunks_[chunk_];
+      const std::size_t n = std::min(capacity - *got, c.size() - offset_);
+      std::memcpy(dst + *got, c.data() + offset_, n);
+      *got += n;
+      offset_ += n;
+      if (offset_ == c.size()) {
+        ++chunk_;
+        offset_ = 0;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const std::vector<std::string>& chunks_;
+  std::size_t chunk_ = 0, offset_ = 0;
 };
 
 // Offset of the first byte of `s` that is not well-formed UTF-8, or npos.
@@ -188,32 +216,40 @@ struct Field {
 
 enum class Scan { record, blank, need_more, end, error };
 
+// Line ends: "\n", "\r\n" and a lone "\r" each count once.
+std::size_t count_line_ends(const char* buf, std::size_t from, std::size_t to) {
+  std::size_t n = 0;
+  for (std::size_t k = from; k < to; ++k) {
+    if (buf[k] == '\n') ++n;
+    if (buf[k] == '\r' && (k + 1 == to || buf[k + 1] != '\n')) ++n;
+  }
+  return n;
+}
+
+// The length of the line end at buf[p] (which is '\n' or '\r'): 2 for CRLF,
+// else 1; 0 when a '\r' ends the buffer before eof (whether "\n" follows is
+// not known yet).
+std::size_t line_end_length(const char* buf, std::size_t p, std::size_t end, bool eof) {
+  if (buf[p] == '\n') return 1;
+  if (p + 1 == end) return eof ? 1 : 0;
+  return buf[p + 1] == '\n' ? 2 : 1;
+}
+
 // Splits the record at buf[pos..end) into fields. Returns need_more when
 // the buffer ends inside the record (unless `eof`). On `record`, *next is
 // where the following record starts and *newlines how many line ends the
 // record spans. On `error`, *error_pos is the offending byte and
-// *message the reason.
+// *message the reason. A record ends at "\n", "\r\n" or a lone "\r".
 Scan scan_record(const char* buf, std::size_t pos, std::size_t end, bool eof, char delimiter,
                  std::vector<Field>* fields, std::size_t* next, std::size_t* newlines, std::size_t* error_pos,
                  const char** message) {
   if (pos == end) return eof ? Scan::end : Scan::need_more;
-  if (buf[pos] == '\n') {
-    *next = pos + 1;
+  if (buf[pos] == '\n' || buf[pos] == '\r') {
+    const std::size_t n = line_end_length(buf, pos, end, eof);
+    if (n == 0) return Scan::need_more;
+    *next = pos + n;
     *newlines = 1;
     return Scan::blank;
-  }
-  if (buf[pos] == '\r') {
-    if (pos + 1 == end) {
-      if (!eof) return Scan::need_more;
-      *next = end;
-      *newlines = 0;
-      return Scan::blank;
-    }
-    if (buf[pos + 1] == '\n') {
-      *next = pos + 2;
-      *newlines = 1;
-      return Scan::blank;
-    }
   }
   fields->clear();
   std::size_t lines = 0;
@@ -242,7 +278,7 @@ Scan scan_record(const char* buf, std::size_t pos, std::size_t end, bool eof, ch
         close = at;
         break;
       }
-      for (std::size_t k = start + 1; k < close; ++k) lines += buf[k] == '\n' ? 1 : 0;
+      lines += count_line_ends(buf, start + 1, close);
       fields->push_back(Field{start + 1, close, start, doubled});
       p = close + 1;
       if (p == end) {  // eof here, or need_more was returned above
@@ -255,23 +291,12 @@ Scan scan_record(const char* buf, std::size_t pos, std::size_t end, bool eof, ch
         ++p;
         continue;
       }
-      if (c == '\n') {
-        *next = p + 1;
+      if (c == '\n' || c == '\r') {
+        const std::size_t n = line_end_length(buf, p, end, eof);
+        if (n == 0) return Scan::need_more;
+        *next = p + n;
         *newlines = lines + 1;
         return Scan::record;
-      }
-      if (c == '\r') {
-        if (p + 1 == end) {
-          if (!eof) return Scan::need_more;
-          *next = end;
-          *newlines = lines;
-          return Scan::record;
-        }
-        if (buf[p + 1] == '\n') {
-          *next = p + 2;
-          *newlines = lines + 1;
-          return Scan::record;
-        }
       }
       *error_pos = p;
       *message = "unexpected character after a closing quote (a quote inside a quoted field is written \"\")";
@@ -280,18 +305,22 @@ Scan scan_record(const char* buf, std::size_t pos, std::size_t end, bool eof, ch
     // Unquoted: up to the delimiter or the line end. Quotes inside are
     // taken literally, as Python's csv module does.
     std::size_t q = p;
-    while (q < end && buf[q] != delimiter && buf[q] != '\n') ++q;
+    while (q < end && buf[q] != delimiter && buf[q] != '\n' && buf[q] != '\r') ++q;
     if (q == end && !eof) return Scan::need_more;
-    std::size_t field_end = q;
-    const bool at_line_end = q == end || buf[q] == '\n';
-    if (at_line_end && field_end > p && buf[field_end - 1] == '\r') --field_end;
-    fields->push_back(Field{p, field_end, start, false});
-    if (!at_line_end) {
+    fields->push_back(Field{p, q, start, false});
+    if (q < end && buf[q] == delimiter) {
       p = q + 1;
       continue;
     }
-    *next = q == end ? end : q + 1;
-    *newlines = lines + (q == end ? 0 : 1);
+    if (q == end) {
+      *next = end;
+      *newlines = lines;
+      return Scan::record;
+    }
+    const std::size_t n = line_end_length(buf, q, end, eof);
+    if (n == 0) return Scan::need_more;
+    *next = q + n;
+    *newlines = lines + 1;
     return Scan::record;
   }
 }
@@ -387,7 +416,8 @@ class Reader {
   bool fail_at(std::size_t record_start, std::size_t line, std::size_t pos, std::string message) {
     std::size_t line_start = record_start;
     for (std::size_t k = record_start; k < pos; ++k) {
-      if (buffer_[k] == '\n') {
+      const bool lone_cr = buffer_[k] == '\r' && (k + 1 >= end_ || buffer_[k + 1] != '\n');
+      if (buffer_[k] == '\n' || lone_cr) {
         ++line;
         line_start = k + 1;
       }
@@ -441,23 +471,31 @@ class Reader {
   bool set_up_columns(std::size_t line) {
     have_columns_ = true;
     columns_.resize(fields_.size());
-    std::vector<std::string> names;
-    for (std::size_t j = 0; j < fields_.size(); ++j) {
-      std::string name;
-      if (options_.header) {
-        if (!check_utf8(fields_[j], line, "a column name")) return false;
-        name = std::string(content(fields_[j]));
+    // The names the header gives; the duplicates among them are errors.
+    std::vector<std::string> names(fields_.size());
+    std::unordered_map<std::string, std::size_t> written;
+    for (std::size_t j = 0; j < fields_.size() && options_.header; ++j) {
+      if (!check_utf8(fields_[j], line, "a column name")) return false;
+      names[j] = std::string(content(fields_[j]));
+      if (names[j].empty()) continue;
+      const auto [at, fresh] = written.emplace(names[j], j);
+      if (!fresh) {
+        return fail_at(
+            begin_, line, fields_[j].start,
+            "duplicate column name '" + names[j] + "' (also column " + std::to_string(at->second + 1) + ")");
       }
-      if (name.empty()) name = "column_" + std::to_string(j + 1);
-      const auto dup = std::find(names.begin(), names.end(), name);
-      if (dup != names.end()) {
-        return fail_at(begin_, line, fields_[j].start,
-                       "duplicate column name '" + name + "' (also column " +
-                           std::to_string(dup - names.begin() + 1) + ")");
-      }
-      names.push_back(name);
-      columns_[j].name = std::move(name);
     }
+    // Empty cells (every cell without a header) are named after their
+    // position, avoiding every name the header gives.
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (!names[j].empty()) continue;
+      const std::string base = "column_" + std::to_string(j + 1);
+      std::string name = base;
+      for (std::size_t k = 1; written.count(name) > 0; ++k) name = base + "." + std::to_string(k);
+      written.emplace(name, j);
+      names[j] = name;
+    }
+    for (std::size_t j = 0; j < names.size(); ++j) columns_[j].name = names[j];
     if (!options_.target.empty() && std::find(names.begin(), names.end(), options_.target) == names.end()) {
       return fail(unknown_column("unknown target column", options_.target, names));
     }
@@ -614,9 +652,52 @@ bool read_with(const MakeSource& make_source, const std::string& name, const Csv
   return true;  // the second pass forces every re-read column, so never reached with work left
 }
 
+// The bytes of the pipe or device at `path`, read once per process: a
+// second read of the same stream (same device and inode: a caller that
+// reads its data again with other types) gets the same bytes.
+bool stream_chunks(const std::string& path, std::uint64_t max_bytes,
+                   std::shared_ptr<const std::vector<std::string>>* chunks, Error* error) {
+  struct Read {
+    dev_t device;
+    ino_t inode;
+    std::shared_ptr<const std::vector<std::string>> chunks;
+  };
+  static std::mutex mutex;
+  static std::vector<Read> done;
+  struct stat st;
+  const bool known = ::stat(path.c_str(), &st) == 0;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const Read& r : done) {
+    if (known && r.device == st.st_dev && r.inode == st.st_ino) {
+      *chunks = r.chunks;
+      return true;
+    }
+  }
+  auto bytes = std::make_shared<std::vector<std::string>>();
+  if (!read_stream(path, max_bytes, bytes.get(), error)) return false;
+  *chunks = bytes;
+  if (known) done.push_back(Read{st.st_dev, st.st_ino, *chunks});
+  return true;
+}
+
 }  // namespace
 
 bool read_csv(const std::string& path, const CsvOptions& options, Table* table, Error* error) {
+  if (is_stream(path)) {
+    // A pipe or a device cannot be read twice: read whole once, then
+    // parsed (twice if a column needs it) from memory.
+    std::shared_ptr<const std::vector<std::string>> chunks;
+    if (!stream_chunks(path, options.max_stream_bytes, &chunks, error)) {
+      *table = Table{};
+      return false;
+    }
+    return read_with(
+        [&](std::unique_ptr<Source>* source, Error*) {
+          *source = std::make_unique<ChunkSource>(*chunks);
+          return true;
+        },
+        path, options, table, error);
+  }
   return read_with(
       [&](std::unique_ptr<Source>* source, Error* e) {
         auto file = std::make_unique<FileSource>(path);

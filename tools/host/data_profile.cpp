@@ -20,15 +20,22 @@ double linear_quantile(const std::vector<double>& sorted, double p) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+// The statistics of the finite values; infinite ones are only counted.
 void profile_numeric(const Column& column, ColumnProfile* p) {
   std::vector<double> x;
   x.reserve(column.values.size());
   for (float v : column.values) {
-    if (!std::isnan(v)) x.push_back(static_cast<double>(v));
+    if (std::isnan(v)) continue;
+    if (std::isinf(v)) {
+      ++(v > 0 ? p->pos_inf : p->neg_inf);
+      continue;
+    }
+    x.push_back(static_cast<double>(v));
   }
   std::sort(x.begin(), x.end());
-  p->distinct = x.empty() ? 0 : 1;
-  for (std::size_t i = 1; i < x.size(); ++i) p->distinct += x[i] != x[i - 1] ? 1u : 0u;
+  std::size_t finite_distinct = x.empty() ? 0 : 1;
+  for (std::size_t i = 1; i < x.size(); ++i) finite_distinct += x[i] != x[i - 1] ? 1u : 0u;
+  p->distinct = finite_distinct + (p->pos_inf > 0 ? 1u : 0u) + (p->neg_inf > 0 ? 1u : 0u);
   if (x.empty()) return;
   const auto n = static_cast<double>(x.size());
   double sum = 0.0;
@@ -48,7 +55,7 @@ void profile_numeric(const Column& column, ColumnProfile* p) {
   if (x.size() > 2) {
     // G1 = sqrt(n (n - 1)) / (n - 2) * g1, g1 = (m3 / n) / (m2 / n)^1.5.
     const double g1 = (m3 / n) / std::pow(m2 / n, 1.5);
-    p->skew = p->distinct == 1 ? 0.0 : std::sqrt(n * (n - 1.0)) / (n - 2.0) * g1;
+    p->skew = finite_distinct == 1 ? 0.0 : std::sqrt(n * (n - 1.0)) / (n - 2.0) * g1;
   }
   p->min = x.front();
   p->max = x.back();
@@ -61,10 +68,13 @@ void profile_numeric(const Column& column, ColumnProfile* p) {
   h.lo = p->min;
   h.hi = p->max;
   h.counts.assign(kHistogramBins, 0);
+  // Finite bounds (float values widened to double): a finite width, and
+  // every position in [0, bins] before the cast.
   const double width = (h.hi - h.lo) / static_cast<double>(kHistogramBins);
+  const auto last = static_cast<double>(kHistogramBins - 1);
   for (double v : x) {
     std::size_t bin = 0;
-    if (width > 0.0) bin = std::min(static_cast<std::size_t>((v - h.lo) / width), kHistogramBins - 1);
+    if (width > 0.0) bin = static_cast<std::size_t>(std::min((v - h.lo) / width, last));
     ++h.counts[bin];
   }
 }
@@ -133,18 +143,19 @@ TargetProfile profile_target(const Table& table) {
     t.kind = TargetKind::classes;
     t.classes = used_categories(c);
   } else {
-    t.kind = integer_classes(c, &t.classes) ? TargetKind::classes : TargetKind::numeric;
+    t.kind = auto_task(c).classification && integer_classes(c, &t.classes) ? TargetKind::classes
+                                                                           : TargetKind::numeric;
   }
   return t;
 }
 
-// Pearson r of columns a and b over the rows where both are present; NaN
+// Pearson r of columns a and b over the rows where both are finite; NaN
 // with fewer than 2 such rows or a constant side (as pandas' corr()).
 double pearson(const std::vector<float>& a, const std::vector<float>& b) {
   double sa = 0.0, sb = 0.0;
   std::size_t n = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::isnan(a[i]) || std::isnan(b[i])) continue;
+    if (!std::isfinite(a[i]) || !std::isfinite(b[i])) continue;
     sa += static_cast<double>(a[i]);
     sb += static_cast<double>(b[i]);
     ++n;
@@ -153,7 +164,7 @@ double pearson(const std::vector<float>& a, const std::vector<float>& b) {
   const double ma = sa / static_cast<double>(n), mb = sb / static_cast<double>(n);
   double sab = 0.0, saa = 0.0, sbb = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::isnan(a[i]) || std::isnan(b[i])) continue;
+    if (!std::isfinite(a[i]) || !std::isfinite(b[i])) continue;
     const double da = static_cast<double>(a[i]) - ma, db = static_cast<double>(b[i]) - mb;
     sab += da * db;
     saa += da * da;
@@ -207,7 +218,16 @@ std::vector<double> vif_by_sweep(std::vector<double> r, std::size_t k) {
 
 void profile_correlation(const Table& table, const WarningThresholds& warn, DataProfile* p) {
   for (std::size_t j = 0; j < table.columns.size(); ++j) {
-    if (table.columns[j].type == ColumnType::numeric) p->correlation_columns.push_back(j);
+    if (table.columns[j].type != ColumnType::numeric) continue;
+    if (static_cast<int>(j) != table.target && ++p->numeric_features > kMaxCorrelationColumns) continue;
+    p->correlation_columns.push_back(j);
+  }
+  if (p->numeric_features > kMaxCorrelationColumns) {
+    p->correlation_capped = true;
+    p->notes.push_back("correlation, pairs and VIF cover the first " +
+                       std::to_string(kMaxCorrelationColumns) + " of " + std::to_string(p->numeric_features) +
+                       " numeric columns (describe's limit for these parts, whose cost grows with the square "
+                       "of the columns)");
   }
   const std::size_t k = p->correlation_columns.size();
   p->correlation.assign(k * k, kNaN);
@@ -248,16 +268,18 @@ void profile_vif(const Table& table, const WarningThresholds& warn, DataProfile*
   }
   const std::size_t k = features.size();
   if (k == 0) return;
-  // The complete rows, column by column.
+  // The complete rows (every feature finite), column by column.
   std::vector<std::vector<float>> complete(k);
   for (std::size_t i = 0; i < table.rows; ++i) {
     bool present = true;
-    for (const auto* f : features) present = present && !std::isnan((*f)[i]);
+    for (const auto* f : features) present = present && std::isfinite((*f)[i]);
     if (!present) continue;
     for (std::size_t j = 0; j < k; ++j) complete[j].push_back((*features[j])[i]);
     ++p->vif_rows;
   }
-  if (p->vif_rows < k + 1) {
+  // With fewer rows than features + 1 the correlation matrix is singular:
+  // the sweep finds the collinear features (inf) as with any other.
+  if (p->vif_rows < 2) {
     p->vif.assign(k, kNaN);
     return;
   }
@@ -278,6 +300,18 @@ void column_warnings(const ColumnProfile& c, const WarningThresholds& warn,
                      std::vector<std::string>* warnings) {
   if (c.missing_fraction >= warn.missing_fraction) {
     warnings->push_back(c.name + ": " + format_number("%.0f", 100.0 * c.missing_fraction) + "% missing");
+  }
+  const std::size_t infinite = c.pos_inf + c.neg_inf;
+  if (infinite > 0) {
+    std::string kinds;
+    if (c.pos_inf > 0 && c.neg_inf > 0) {
+      kinds = std::to_string(c.pos_inf) + " inf, " + std::to_string(c.neg_inf) + " -inf";
+    } else {
+      kinds = c.pos_inf > 0 ? "inf" : "-inf";
+    }
+    warnings->push_back(c.name + ": " + std::to_string(infinite) +
+                        (infinite == 1 ? " infinite value (" : " infinite values (") + kinds +
+                        ") left out of the statistics");
   }
   if (c.distinct == 1) warnings->push_back(c.name + ": constant");
   if (std::fabs(c.skew) >= warn.abs_skew) {

@@ -8,6 +8,10 @@ namespace ember::host {
 
 namespace {
 
+// The heatmap shows at most this many columns (its cells grow with the
+// square); --json has the whole matrix.
+constexpr std::size_t kMaxHeatmapColumns = 100;
+
 const char kStyle[] =
     "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px;color:#222;max-width:1150px}"
     "h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:28px}"
@@ -94,7 +98,8 @@ std::string histogram_chart(const Histogram& h) {
 // The correlation matrix as coloured cells, names on the left and on top,
 // and a legend from -1 to 1.
 std::string heatmap(const DataProfile& p) {
-  const std::size_t k = p.correlation_columns.size();
+  const std::size_t all = p.correlation_columns.size();
+  const std::size_t k = std::min(all, kMaxHeatmapColumns);
   const double cell =
       std::max(12.0, std::min(36.0, 640.0 / static_cast<double>(std::max<std::size_t>(k, 1))));
   const double left = 170.0, top = 150.0, side = cell * static_cast<double>(k);
@@ -110,7 +115,7 @@ std::string heatmap(const DataProfile& p) {
     s += "<text transform=\"translate(" + px(left + c + 4) + "," + px(top - 4) +
          ") rotate(-60)\" font-size=\"" + font + "\">" + name + "</text>";
     for (std::size_t b = 0; b < k; ++b) {
-      const double r = p.correlation[a * k + b];
+      const double r = p.correlation[a * all + b];
       s += "<rect x=\"" + px(left + cell * static_cast<double>(b)) + "\" y=\"" +
            px(top + cell * static_cast<double>(a)) + "\" width=\"" + px(cell) + "\" height=\"" + px(cell) +
            "\" fill=\"" + correlation_colour(r) + "\" stroke=\"#fff\" stroke-width=\"0.5\"><title>" +
@@ -140,15 +145,16 @@ std::string heatmap(const DataProfile& p) {
 
 void column_table(const DataProfile& p, std::string* out) {
   std::string& s = *out;
-  s +=
-      "<table><tr><th>#</th><th class=\"name\">column</th><th class=\"name\">type</th><th>missing</th>"
-      "<th>distinct</th><th>mean</th><th>std</th><th>min</th><th>25%</th><th>50%</th><th>75%</th><th>max</th>"
-      "<th>skew</th><th>zeros</th></tr>";
+  s += "<table><tr><th>#</th><th class=\"name\">column</th><th class=\"name\">type</th><th>missing</th>"
+       "<th>infinite</th><th>distinct</th><th>mean</th><th>std</th><th>min</th><th>25%</th><th>50%</"
+       "th><th>75%</th><th>max</th>"
+       "<th>skew</th><th>zeros</th></tr>";
   for (std::size_t j = 0; j < p.columns.size(); ++j) {
     const ColumnProfile& c = p.columns[j];
     s += "<tr><td>" + count_text(j + 1) + "</td><td class=\"name\">" + html_escape(c.name) +
          "</td><td class=\"name\">" + column_type_name(c.type) + "</td><td>" + count_text(c.missing) + " (" +
-         format_percent(c.missing_fraction) + ")</td><td>" + count_text(c.distinct) + "</td>";
+         format_percent(c.missing_fraction) + ")</td><td>" + count_text(c.pos_inf + c.neg_inf) + "</td><td>" +
+         count_text(c.distinct) + "</td>";
     for (double v : {c.mean, c.std_dev, c.min, c.q25, c.median, c.q75, c.max, c.skew, c.zeros}) {
       s += "<td>" + format_statistic(v) + "</td>";
     }
@@ -162,8 +168,9 @@ void column_cards(const DataProfile& p, std::string* out) {
   s += "<div class=\"cards\">";
   for (const ColumnProfile& c : p.columns) {
     s += "<div class=\"card\"><h3>" + html_escape(c.name) + "</h3><div class=\"meta\">" +
-         column_type_name(c.type) + ", " + count_text(c.missing) + " missing, " + count_text(c.distinct) +
-         " distinct</div>";
+         column_type_name(c.type) + ", " + count_text(c.missing) + " missing, " +
+         (c.pos_inf + c.neg_inf > 0 ? count_text(c.pos_inf + c.neg_inf) + " infinite, " : std::string()) +
+         count_text(c.distinct) + " distinct</div>";
     if (c.type == ColumnType::numeric) {
       if (!c.histogram.counts.empty()) s += histogram_chart(c.histogram);
     } else {
@@ -197,7 +204,13 @@ void target_section(const DataProfile& p, std::string* out) {
 void correlation_section(const DataProfile& p, std::string* out) {
   if (p.correlation_columns.size() < 2) return;
   std::string& s = *out;
-  s += "<h2>Correlation (Pearson, pairwise complete rows)</h2>" + heatmap(p);
+  s += "<h2>Correlation (Pearson, pairwise complete rows)</h2>";
+  const std::size_t k = p.correlation_columns.size();
+  if (k > kMaxHeatmapColumns) {
+    s += "<p class=\"meta\">The heatmap shows the first " + count_text(kMaxHeatmapColumns) + " of these " +
+         count_text(k) + " columns; the whole matrix is in <code>--json</code>.</p>";
+  }
+  s += heatmap(p);
   if (!p.top_pairs.empty()) {
     s += "<h2>Most correlated pairs</h2><table><tr><th class=\"name\">a</th><th "
          "class=\"name\">b</th><th>r</th></tr>";
@@ -252,6 +265,7 @@ std::string html_report(const DataProfile& p, const std::string& source) {
                   html_escape(source) + "</title><style>" + kStyle + "</style></head><body>";
   s += "<h1>ember describe: " + html_escape(source) + "</h1><p>" + count_text(p.rows) + " rows, " +
        count_text(p.columns.size()) + " columns</p>";
+  for (const std::string& n : p.notes) s += "<p class=\"meta\">Note: " + html_escape(n) + "</p>";
   s += "<h2>Warnings</h2>";
   if (p.warnings.empty()) {
     s += "<p>None.</p>";

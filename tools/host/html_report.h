@@ -2,7 +2,9 @@
 // CSS and SVG, no JavaScript, no external URL) with the warnings, the
 // column table, a histogram per numeric column, a bar chart per categorical
 // column and for the class balance, the correlation heatmap with its
-// legend, the most correlated pairs and the VIFs.
+// legend (its first 100 columns: the cells grow with the square; --json has
+// the whole matrix), the most correlated pairs and the VIFs, and the
+// profile's notes. Infinite values have their own column in the table.
 #ifndef EMBER_HOST_HTML_REPORT_H
 #define EMBER_HOST_HTML_REPORT_H
 

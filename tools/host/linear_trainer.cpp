@@ -10,6 +10,7 @@
 #include "ember/runtime/predict.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
+#include "host/training_checks.h"
 
 namespace ember::host {
 
@@ -52,8 +53,7 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
         Error{"", 0, 0,
               "target '" + target.name +
                   "' is numeric: logistic regression predicts classes; use --model linear for a number, or "
-                  "--type " +
-                  target.name + "=categorical if the numbers are class labels"};
+                  "--task classification if the numbers are class labels"};
     return false;
   }
   if (!logistic && target.type == ColumnType::categorical) {
@@ -63,7 +63,8 @@ bool train_linear_model(const Table& table, const LinearTrainOptions& options, T
   }
   const std::size_t n = table.rows;
   std::string message;
-  if (!check_training_target(target, n, logistic, &message)) {
+  if (!check_training_target(target, n, logistic, &message) || !check_has_features(table, &message) ||
+      !check_finite_cells(table, &message)) {
     *error = Error{"", 0, 0, message};
     return false;
   }

@@ -54,7 +54,8 @@ struct TrainedModel {
 // Fits on every row of `table` with table.target as the target (numeric
 // for linear, categorical for logistic). Errors name the problem: no
 // target, the wrong kind of target for the model (and which model to use),
-// missing target values, a single class, bad parameters, a pipeline that
+// missing target values, a single class, no feature, an infinite cell (its
+// row and column), bad parameters, a pipeline that
 // leaves categories or missing values for the model.
 bool train_linear_model(const Table& table, const LinearTrainOptions& options, TrainedModel* out,
                         Error* error);

@@ -17,8 +17,18 @@ struct LoadedModel {
   std::size_t size = 0;
   Model model;
   // From the metadata when present, else generated ("x0", "x1", ... / "0", "1", ...).
+  // Names and labels from the metadata are checked: UTF-8 without control
+  // characters (tab and line breaks allowed, as a quoted CSV field holds
+  // them), feature names, class labels and the labels of a category unique,
+  // the target not a feature; a file that breaks a rule is refused, naming
+  // the field.
   std::vector<std::string> feature_names;
-  std::vector<std::vector<std::string>> categories;  // per input feature; empty for numeric
+  // Per input feature, the labels by code from "categories.<i>"; empty for
+  // a numeric feature and for a categorical one whose labels the file does
+  // not give: code c is then called "c" (category_label()), and no name is
+  // made in advance, so a declared count costs nothing (2^24 categories
+  // each for 40 features is a few hundred bytes of file).
+  std::vector<std::vector<std::string>> categories;
   std::vector<std::string> class_labels;
   std::string target;      // "" when unknown
   std::string model_type;  // "" when unknown
@@ -32,6 +42,10 @@ struct LoadedModel {
   // empty when the file has none.
   std::vector<float> importance_gain, importance_splits;
 
+  // The label of `code` of categorical input `feature`: the file's, or the
+  // code in decimal.
+  std::string category_label(std::size_t feature, std::uint32_t code) const;
+
   LoadedModel() = default;
   LoadedModel(const LoadedModel&) = delete;  // Model points into storage
   LoadedModel& operator=(const LoadedModel&) = delete;
@@ -39,7 +53,12 @@ struct LoadedModel {
 
 // Reads, verifies and decodes `path`. A model that fails verification is
 // reported as "PATH: checksum_mismatch: the stored checksum does not match
-// the content".
+// the content"; a file that is not a model at all as "PATH: empty file (0
+// bytes); ..." or "PATH: this is not an ember model file (it looks like CSV
+// text)"; metadata that breaks a rule as "PATH: metadata 'features', entry
+// 2: invalid UTF-8 at byte 3". Metadata lists of the wrong length or type
+// are ignored (as when the section is stripped); each list is decoded in
+// one pass.
 bool load_model_file(const std::string& path, LoadedModel* out, Error* error);
 
 // The same for bytes already in out->storage (out->size of them), e.g. a

@@ -45,7 +45,12 @@ bool class_indices(const Column& target, std::size_t rows, const LoadedModel& mo
 
 // predict_batch over in.rows into *out (n x output_size). An unknown category
 // under an "error" policy is reported as "PATH: row R: column 'c' has
-// category 'x' that the model did not see in training".
+// category 'x' that the model did not see in training". Every output is
+// made from finite inputs and finite scores, or not at all: an infinite
+// input is "PATH: row R: column 'c' is inf; ..." (NaN is a missing value),
+// and a row whose scores overflow (finite inputs too large for the model)
+// is "PATH: row R: the model's output is not a finite number (inf) ...". A
+// label output is then always a class index below n_classes.
 bool predict_rows(const std::string& path, const LoadedModel& model, const ModelInput& in, Output kind,
                   std::vector<float>* out, Error* error);
 

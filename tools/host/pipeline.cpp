@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "ember/base/arena.h"
 #include "ember/lda.h"
@@ -237,6 +238,34 @@ bool impute(const ImputerOptions& o, State* st, FittedPipeline* out, Error* erro
   return true;
 }
 
+// Refuses a one-hot that is too wide (see kMaxOneHotColumns): `made` holds
+// each encoded column's name, what it has ("5000 categories") and the
+// columns it makes; `width` is the step's whole output width.
+bool one_hot_fits(const std::vector<std::tuple<std::string, std::string, std::uint32_t>>& made,
+                  std::size_t width, std::size_t rows, const std::string& what, const std::string& hint,
+                  Error* error) {
+  std::uint64_t columns = 0;
+  for (const auto& m : made) columns += std::get<2>(m);
+  const std::uint64_t bytes = std::uint64_t{width} * rows * sizeof(float);
+  if (columns <= kMaxOneHotColumns && bytes <= kMaxOneHotBytes) return true;
+  std::vector<std::tuple<std::string, std::string, std::uint32_t>> widest = made;
+  std::stable_sort(widest.begin(), widest.end(),
+                   [](const auto& a, const auto& b) { return std::get<2>(a) > std::get<2>(b); });
+  std::string which;
+  for (std::size_t i = 0; i < widest.size() && i < 3; ++i)
+    which += (i ? ", " : "") + std::get<0>(widest[i]) + ": " + std::get<1>(widest[i]);
+  if (widest.size() > 3) which += ", ...";
+  const std::string size = columns > kMaxOneHotColumns
+                               ? std::to_string(columns) + " columns (" + which + "), more than " +
+                                     std::to_string(kMaxOneHotColumns)
+                               : std::to_string(rows) + " rows x " + std::to_string(width) + " columns (" +
+                                     which + "), " + std::to_string(bytes >> 20) +
+                                     " MiB of values, more than " + std::to_string(kMaxOneHotBytes >> 30) +
+                                     " GiB";
+  *error = Error{"", 0, 0, what + " would make " + size + "; " + hint};
+  return false;
+}
+
 bool one_hot(const OneHotOptions& o, State* st, FittedPipeline* out, Error* error) {
   Arena result(nullptr, 0, heap_upstream());
   FittedOneHot fo;
@@ -281,6 +310,23 @@ bool one_hot(const OneHotOptions& o, State* st, FittedPipeline* out, Error* erro
     for (std::size_t j = 0; j < d; ++j) {
       if (st->cats[j] > 0) st->cats[j] = fo.n_out[j];
     }
+  }
+  {
+    std::vector<std::tuple<std::string, std::string, std::uint32_t>> made;
+    std::size_t width = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const std::uint32_t k = st->cats[j];
+      width += k > 0 ? fo.n_out[j] : 1u;
+      if (k == 0) continue;
+      std::string has = std::to_string(k) + " categories";
+      if (fo.n_out[j] != k) has += " -> " + std::to_string(fo.n_out[j]) + " columns";
+      made.emplace_back(st->names[j], has, fo.n_out[j]);
+    }
+    if (!one_hot_fits(made, width, st->rows, "the one-hot encoding (--encode onehot)",
+                      "give --encode onehot:max_categories=N (rare categories share a column) or --encode "
+                      "target",
+                      error))
+      return false;
   }
   PipelineStep step;
   step.kind = f::StepKind::one_hot;
@@ -421,6 +467,17 @@ bool discretize(const PipelineOptions& o, State* st, FittedPipeline* out, Error*
     st->role[j] = Role::bin;
   }
   if (!o.discretize_one_hot) return true;
+  {
+    std::vector<std::tuple<std::string, std::string, std::uint32_t>> made;
+    std::size_t width = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      width += bins[j] > 0 ? bins[j] : 1u;
+      if (bins[j] > 0) made.emplace_back(st->names[j], std::to_string(bins[j]) + " bins", bins[j]);
+    }
+    if (!one_hot_fits(made, width, st->rows, "--discretize ...:output=onehot",
+                      "give fewer bins (bins=N) or output=ordinal", error))
+      return false;
+  }
   PipelineStep hot;
   hot.kind = f::StepKind::one_hot;
   hot.n_in = static_cast<std::uint32_t>(d);

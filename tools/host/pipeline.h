@@ -35,6 +35,14 @@ struct RawFeatures {
 
 RawFeatures raw_features(const Table& table);
 
+// A one-hot encoding (of categories, or of bins) is refused before it is
+// built when it would make more than kMaxOneHotColumns columns, or a matrix
+// (training rows x every output column, float32) above kMaxOneHotBytes; the
+// message names the widest columns and the way out (max_categories, target
+// encoding, fewer bins).
+constexpr std::uint32_t kMaxOneHotColumns = 4096;
+constexpr std::uint64_t kMaxOneHotBytes = std::uint64_t{4} << 30;
+
 // How categorical columns reach the model.
 enum class Encoding : std::uint8_t {
   native,   // codes as they are (trees split on categories); no step

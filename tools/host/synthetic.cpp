@@ -74,9 +74,115 @@ struct Concept {
   }
 };
 
+// The rows of a data set, one at a time: the concepts are drawn up front,
+// each row from the row stream in order (so the rows never depend on how
+// many are asked for).
+class RowMaker {
+ public:
+  explicit RowMaker(const SynthOptions& o) : o_(o), rng_(o.seed, 2), z_(o.features) {
+    const std::size_t d = o.features;
+    classes_ = o.task == SynthTask::binary ? 2u : (o.task == SynthTask::multiclass ? o.classes : 0u);
+    for (std::size_t j = 0; j < d; ++j) n_categories_.push_back(j + o.categorical >= d ? kLevels : 0u);
+    // The concept and the rows come from separate streams, so that the
+    // concept does not change with the number of rows.
+    Rng concept_rng(o.seed, 1);
+    concepts_.resize(o.task == SynthTask::multiclass ? o.classes : 1);
+    for (auto& c : concepts_) c.draw(concept_rng, n_categories_);
+  }
+
+  const std::vector<std::uint32_t>& n_categories() const { return n_categories_; }
+  std::uint32_t classes() const { return classes_; }
+
+  // The next row's features (o.features values) and its target.
+  void next(float* row, float* y) {
+    const std::size_t d = o_.features;
+    for (std::size_t j = 0; j < d; ++j) z_[j] = rng_.normal();
+    for (std::size_t j = 0; j < d; ++j) {
+      // Neighbours share a little: corr(x_j, x_j-1) = 0.3.
+      const double v = j == 0 ? z_[0] : 0.954 * z_[j] + 0.3 * z_[j - 1];
+      if (n_categories_[j] > 0) {
+        // Eight roughly equal levels of the normal value.
+        const double q = std::floor((v + 2.0) * 2.0);
+        row[j] = static_cast<float>(q < 0.0 ? 0.0 : (q > kLevels - 1 ? kLevels - 1 : q));
+      } else {
+        row[j] = static_cast<float>(v);
+      }
+    }
+    if (o_.task == SynthTask::binary) {
+      const double p = portable_sigmoid(1.5 * concepts_[0].score(row, n_categories_));
+      *y = rng_.uniform() < p ? 1.0f : 0.0f;
+    } else if (o_.task == SynthTask::regression) {
+      *y = static_cast<float>(10.0 * concepts_[0].score(row, n_categories_) + 3.0 * rng_.normal());
+    } else {
+      std::uint32_t best = 0;
+      double top = 0.0;
+      for (std::uint32_t k = 0; k < o_.classes; ++k) {
+        // Gumbel noise: argmax of score + G draws from the softmax of the scores.
+        const double u = rng_.uniform();
+        const double g = -portable_log(-portable_log(u > 0.0 ? u : 1e-300));
+        const double v = 2.0 * concepts_[k].score(row, n_categories_) + g;
+        if (k == 0 || v > top) {
+          top = v;
+          best = k;
+        }
+      }
+      *y = static_cast<float>(best);
+    }
+    if (o_.missing > 0.0) {
+      for (std::size_t j = 0; j < d; ++j) {
+        if (rng_.uniform() < o_.missing) row[j] = NAN;
+      }
+    }
+  }
+
+ private:
+  SynthOptions o_;
+  Rng rng_;
+  std::vector<double> z_;
+  std::vector<std::uint32_t> n_categories_;
+  std::vector<Concept> concepts_;
+  std::uint32_t classes_ = 0;
+};
+
+void append_float(float v, std::string* text) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  text->append(buf, r.ptr);
+}
+
+void append_header(std::size_t features, std::string* text) {
+  for (std::size_t j = 0; j < features; ++j) *text += "f" + std::to_string(j) + ",";
+  *text += "target\n";
+}
+
+// One CSV line: features (categories as c0..c7, empty when missing), then
+// the target (class0... or the value).
+void append_row(const float* row, float y, const std::vector<std::uint32_t>& n_categories,
+                std::uint32_t classes, std::string* text) {
+  for (std::size_t j = 0; j < n_categories.size(); ++j) {
+    const float v = row[j];
+    if (v == v) {
+      if (n_categories[j] > 0) {
+        *text += 'c';
+        *text += std::to_string(static_cast<int>(v));
+      } else {
+        append_float(v, text);
+      }
+    }
+    *text += ',';
+  }
+  if (classes > 0) {
+    *text += "class";
+    *text += std::to_string(static_cast<int>(y));
+  } else {
+    append_float(y, text);
+  }
+  *text += '\n';
+}
+
 }  // namespace
 
-bool make_synthetic(const SynthOptions& o, SynthData* out, std::string* error) {
+bool check_synth_options(const SynthOptions& o, std::string* error) {
   if (o.rows == 0) {
     *error = "rows must be at least 1";
     return false;
@@ -98,104 +204,63 @@ bool make_synthetic(const SynthOptions& o, SynthData* out, std::string* error) {
     *error = "classes must be 3..255 for a multiclass task";
     return false;
   }
+  return true;
+}
+
+bool make_synthetic(const SynthOptions& o, SynthData* out, std::string* error) {
+  if (!check_synth_options(o, error)) return false;
   if (o.rows > (std::size_t{1} << 31) / o.features) {
-    *error = "rows x features must stay below 2^31 values";
+    *error = "rows x features must stay below 2^31 values (in memory; write_synthetic_csv streams any size)";
     return false;
   }
   const std::size_t n = o.rows, d = o.features;
+  RowMaker maker(o);
   SynthData& s = *out;
   s = SynthData{};
   s.rows = n;
   s.features = d;
-  s.classes = o.task == SynthTask::binary ? 2u : (o.task == SynthTask::multiclass ? o.classes : 0u);
-  for (std::size_t j = 0; j < d; ++j) {
-    s.names.push_back("f" + std::to_string(j));
-    s.n_categories.push_back(j + o.categorical >= d ? kLevels : 0u);
-  }
-  // The concept and the rows come from separate streams, so that the
-  // concept does not change with the number of rows.
-  Rng concept_rng(o.seed, 1);
-  const std::size_t n_concepts = o.task == SynthTask::multiclass ? o.classes : 1;
-  std::vector<Concept> concepts(n_concepts);
-  for (auto& c : concepts) c.draw(concept_rng, s.n_categories);
-
-  Rng rng(o.seed, 2);
+  s.classes = maker.classes();
+  s.n_categories = maker.n_categories();
+  for (std::size_t j = 0; j < d; ++j) s.names.push_back("f" + std::to_string(j));
   s.x.resize(n * d);
   s.y.resize(n);
-  std::vector<double> z(d);
-  for (std::size_t i = 0; i < n; ++i) {
-    float* row = s.x.data() + i * d;
-    for (std::size_t j = 0; j < d; ++j) z[j] = rng.normal();
-    for (std::size_t j = 0; j < d; ++j) {
-      // Neighbours share a little: corr(x_j, x_j-1) = 0.3.
-      const double v = j == 0 ? z[0] : 0.954 * z[j] + 0.3 * z[j - 1];
-      if (s.n_categories[j] > 0) {
-        // Eight roughly equal levels of the normal value.
-        const double q = std::floor((v + 2.0) * 2.0);
-        row[j] = static_cast<float>(q < 0.0 ? 0.0 : (q > kLevels - 1 ? kLevels - 1 : q));
-      } else {
-        row[j] = static_cast<float>(v);
-      }
-    }
-    if (o.task == SynthTask::binary) {
-      const double p = portable_sigmoid(1.5 * concepts[0].score(row, s.n_categories));
-      s.y[i] = rng.uniform() < p ? 1.0f : 0.0f;
-    } else if (o.task == SynthTask::regression) {
-      s.y[i] = static_cast<float>(10.0 * concepts[0].score(row, s.n_categories) + 3.0 * rng.normal());
-    } else {
-      std::uint32_t best = 0;
-      double top = 0.0;
-      for (std::uint32_t k = 0; k < o.classes; ++k) {
-        // Gumbel noise: argmax of score + G draws from the softmax of the scores.
-        const double u = rng.uniform();
-        const double g = -portable_log(-portable_log(u > 0.0 ? u : 1e-300));
-        const double v = 2.0 * concepts[k].score(row, s.n_categories) + g;
-        if (k == 0 || v > top) {
-          top = v;
-          best = k;
-        }
-      }
-      s.y[i] = static_cast<float>(best);
-    }
-    if (o.missing > 0.0) {
-      for (std::size_t j = 0; j < d; ++j) {
-        if (rng.uniform() < o.missing) row[j] = NAN;
-      }
-    }
-  }
+  for (std::size_t i = 0; i < n; ++i) maker.next(s.x.data() + i * d, &s.y[i]);
   return true;
 }
 
 bool write_synthetic_csv(const SynthData& s, const std::string& path, Error* error) {
   std::string text;
   text.reserve(s.rows * (s.features + 1) * 11 + 64);
-  for (std::size_t j = 0; j < s.features; ++j) text += s.names[j] + ",";
-  text += "target\n";
-  char buf[32];
-  for (std::size_t i = 0; i < s.rows; ++i) {
-    for (std::size_t j = 0; j < s.features; ++j) {
-      const float v = s.x[i * s.features + j];
-      if (v == v) {
-        if (s.n_categories[j] > 0) {
-          text += 'c';
-          text += std::to_string(static_cast<int>(v));
-        } else {
-          const auto r = std::to_chars(buf, buf + sizeof buf, v);
-          text.append(buf, r.ptr);
-        }
-      }
-      text += ',';
-    }
-    if (s.classes > 0) {
-      text += "class";
-      text += std::to_string(static_cast<int>(s.y[i]));
-    } else {
-      const auto r = std::to_chars(buf, buf + sizeof buf, s.y[i]);
-      text.append(buf, r.ptr);
-    }
-    text += '\n';
-  }
+  append_header(s.features, &text);
+  for (std::size_t i = 0; i < s.rows; ++i)
+    append_row(s.x.data() + i * s.features, s.y[i], s.n_categories, s.classes, &text);
   return write_file_atomic(path, text, error);
+}
+
+bool write_synthetic_csv(const SynthOptions& o, const std::string& path, Error* error) {
+  std::string message;
+  if (!check_synth_options(o, &message)) {
+    *error = Error{path, 0, 0, message};
+    return false;
+  }
+  RowMaker maker(o);
+  AtomicFile file;
+  if (!file.open(path, error)) return false;
+  constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
+  std::string text;
+  text.reserve(kFlushBytes + 64 + o.features * 16);
+  append_header(o.features, &text);
+  std::vector<float> row(o.features);
+  for (std::size_t i = 0; i < o.rows; ++i) {
+    float y = 0.0f;
+    maker.next(row.data(), &y);
+    append_row(row.data(), y, maker.n_categories(), maker.classes(), &text);
+    if (text.size() >= kFlushBytes) {
+      if (!file.write(text, error)) return false;
+      text.clear();
+    }
+  }
+  return file.write(text, error) && file.commit(error);
 }
 
 }  // namespace ember::host

@@ -43,12 +43,22 @@ struct SynthData {
   std::uint32_t classes = 0;                // 0 for regression
 };
 
-// Checks the options; on success fills *out. Errors name the option.
+// Checks the options; false with a message naming the option.
+bool check_synth_options(const SynthOptions& options, std::string* error);
+
+// Checks the options; on success fills *out (in memory: rows x features
+// must stay below 2^31). Errors name the option.
 bool make_synthetic(const SynthOptions& options, SynthData* out, std::string* error);
 
 // Writes the data as CSV (features, then a column "target"; categories as
 // "c0".."c7", classes as "class0"...), atomically.
 bool write_synthetic_csv(const SynthData& data, const std::string& path, Error* error);
+
+// Streams the data set of `options` to `path` as the same CSV, row by row:
+// memory does not grow with the rows (about 1 MiB of text at a time), and
+// the file appears whole or not at all (temporary + rename). The bytes
+// equal make_synthetic + write_synthetic_csv's.
+bool write_synthetic_csv(const SynthOptions& options, const std::string& path, Error* error);
 
 }  // namespace ember::host
 

@@ -1,5 +1,6 @@
 #include "host/tree_trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -15,7 +16,9 @@
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
 #include "host/pipeline.h"
+#include "host/text.h"
 #include "host/thread_pool.h"
+#include "host/training_checks.h"
 
 namespace ember::host {
 
@@ -122,6 +125,25 @@ bool map_validation(const Table& valid, const Table& train, const Prepared& p, S
     return false;
   }
   const Column& vy = valid.columns[static_cast<std::size_t>(vt)];
+  // An infinite number in a column the model reads (or the target), first in row order.
+  std::vector<const Column*> used;
+  for (std::size_t k = 0; k < d; ++k) {
+    const Column& vc =
+        valid.columns[static_cast<std::size_t>(valid.index_of(train.columns[p.columns[k]].name))];
+    if (vc.type == ColumnType::numeric) used.push_back(&vc);
+  }
+  if (vy.type == ColumnType::numeric) used.push_back(&vy);
+  for (std::size_t i = 0; i < valid.rows; ++i) {
+    for (const Column* c : used) {
+      if (!std::isinf(c->values[i])) continue;
+      *error = Error{"", 0, 0,
+                     "data row " + std::to_string(i + 1) + ", column '" + c->name +
+                         "': " + (c->values[i] > 0 ? "inf" : "-inf") +
+                         " is not a value a model can learn from; make the cell empty (missing) or a finite "
+                         "number"};
+      return false;
+    }
+  }
   if (p.classification) {
     std::map<std::string, std::size_t> code;
     for (std::size_t c = 0; c < tt.labels.size(); ++c) code[tt.labels[c]] = c;
@@ -246,7 +268,10 @@ bool hold_out(const TreeTrainOptions& options, const Table& table, const Prepare
   for (std::size_t i = 0; i < p.n; ++i) train_rows.push_back(i);
   if (options.kind != TreeKind::gbdt || options.valid == nullptr) return true;
   Subset& valid = h->valid;
-  if (!map_validation(*options.valid, table, p, &valid, error)) return false;
+  if (!map_validation(*options.valid, table, p, &valid, error)) {
+    error->file = options.valid_name;
+    return false;
+  }
   if (options.balanced_class_weight) {
     // The training data's class weights, applied to the validation rows.
     const std::vector<float> w = balanced_weights(p.y, p.n_classes);
@@ -555,6 +580,36 @@ bool tree_importance(const TreeTrainOptions& options, bool classification, std::
 
 }  // namespace
 
+ModelSizeEstimate estimate_tree_model_size(const TreeTrainOptions& options, std::size_t rows,
+                                           std::uint32_t n_classes) {
+  const bool gbdt = options.kind == TreeKind::gbdt;
+  const double n = static_cast<double>(rows);
+  // Leaves a tree can have: one per distinct row it sees, at most.
+  double leaves = n;
+  if (!gbdt && options.kind != TreeKind::tree && options.bootstrap && rows > 0)
+    leaves = std::ceil(n * (1.0 - std::pow(1.0 - 1.0 / n, n)));  // expected distinct rows of a bootstrap
+  const std::uint32_t min_leaf = gbdt ? options.gbdt.min_data_in_leaf : options.tree.min_samples_leaf;
+  const std::uint32_t depth = gbdt ? options.gbdt.max_depth : options.tree.max_depth;
+  const std::uint32_t max_leaves = gbdt ? options.gbdt.max_leaves : options.tree.max_leaf_nodes;
+  if (min_leaf > 1) leaves = std::min(leaves, std::floor(n / min_leaf));
+  if (depth > 0 && depth < 64) leaves = std::min(leaves, std::ldexp(1.0, static_cast<int>(depth)));
+  if (max_leaves > 0) leaves = std::min(leaves, static_cast<double>(max_leaves));
+  leaves = std::max(leaves, 1.0);
+  double trees = 1.0;
+  if (gbdt) {
+    trees = static_cast<double>(options.gbdt.n_estimators) * (n_classes > 2 ? n_classes : 1);
+  } else if (options.kind != TreeKind::tree) {
+    trees = options.n_estimators;
+  }
+  const double width = !gbdt && n_classes > 0 ? n_classes : 1.0;
+  ModelSizeEstimate e;
+  e.bytes = trees * (12.0 + leaves * width * 4.0 + (leaves - 1.0) * 8.0) + 1024.0;
+  auto whole = [](double v) { return format_number("%.0f", v); };
+  e.how = whole(trees) + (trees == 1.0 ? " tree" : " trees") + " x up to " + whole(leaves) + " leaves x " +
+          (width > 1.0 ? whole(width) + " classes x " : "") + "4 bytes, and the nodes";
+  return e;
+}
+
 bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error) {
   if (table.target < 0) {
     *error = Error{"", 0, 0, "no target column: choose one with --target"};
@@ -565,9 +620,30 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
   p.classification = target.type == ColumnType::categorical;
   p.n = table.rows;
   std::string message;
-  if (!check_training_target(target, p.n, p.classification, &message)) {
+  if (!check_training_target(target, p.n, p.classification, &message) ||
+      !check_has_features(table, &message) || !check_finite_cells(table, &message)) {
     *error = Error{"", 0, 0, message};
     return false;
+  }
+  const std::uint32_t n_estimators =
+      options.kind == TreeKind::gbdt ? options.gbdt.n_estimators : options.n_estimators;
+  if (options.kind != TreeKind::tree && n_estimators > kMaxEstimators) {
+    *error = Error{
+        "", 0, 0,
+        "n_estimators is " + std::to_string(n_estimators) + ", more than " + std::to_string(kMaxEstimators)};
+    return false;
+  }
+  {
+    // Before anything is allocated for the trees: a model that cannot be written is not fitted.
+    const ModelSizeEstimate size = estimate_tree_model_size(
+        options, p.n, p.classification ? static_cast<std::uint32_t>(target.labels.size()) : 0u);
+    if (size.bytes > static_cast<double>(kMaxModelBytes)) {
+      *error = Error{"", 0, 0,
+                     "the model would take up to " + format_bytes(size.bytes) + " (" + size.how +
+                         "), more than a model file can hold (4 GiB); lower n_estimators, set max_depth or "
+                         "max_leaf_nodes, or raise min_samples_leaf"};
+      return false;
+    }
   }
   if (options.kind != TreeKind::gbdt && options.criterion_given &&
       p.classification == (options.tree.criterion == Criterion::squared_error)) {
@@ -677,6 +753,7 @@ bool train_tree_model(const Table& table, const TreeTrainOptions& options, Train
       std::vector<float> x_valid;
       if (!apply_pipeline(p.pipeline, holdout.valid.raw.data(), holdout.valid.n, &x_valid, error)) {
         error->message = "validation " + error->message;
+        error->file = options.valid_name;
         return false;
       }
       holdout.valid.raw.swap(x_valid);

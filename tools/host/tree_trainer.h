@@ -21,6 +21,13 @@ namespace ember::host {
 
 enum class TreeKind { tree, forest, extra_trees, gbdt };
 
+// Forests and boosting fit at most this many trees (rounds) each.
+constexpr std::uint32_t kMaxEstimators = 100000;
+// A model file holds at most this many bytes (the header's u32 file_size).
+constexpr std::uint64_t kMaxModelBytes = 0xFFFFFFFFu;
+// train, cv and search warn before fitting a model estimated above this.
+constexpr std::uint64_t kWarnModelBytes = std::uint64_t{256} << 20;
+
 struct TreeTrainOptions {
   TreeKind kind = TreeKind::tree;
   TreeOptions tree;  // criterion is set from the target unless given
@@ -42,6 +49,7 @@ struct TreeTrainOptions {
   // from the seed) held out. With a validation set, early stopping is on
   // with gbdt.early_stopping_rounds, or 10 rounds unless that was given.
   const Table* valid = nullptr;
+  std::string valid_name;  // the file `valid` came from: errors about its rows name it
   double validation_fraction = 0.0;
   bool early_stopping_given = false;
   bool balanced_class_weight = false;  // weights n / (classes x class count), as scikit-learn
@@ -77,8 +85,24 @@ struct TrainedTrees {
   std::vector<std::string> pipeline;  // a description per fitted step
 };
 
-// Errors name the cause: the target, a validation column that is missing
-// or holds an unknown class, parameters that do not fit the data.
+// An upper bound of the model file's size, from the options, the training
+// rows and the classes (0 for a number) alone, before any fit: trees x
+// leaves a tree can have (the distinct rows a bootstrap draws, about 63%,
+// or every row; fewer with max_depth, max_leaf_nodes or min_samples_leaf)
+// x values a leaf holds (the classes for a forest's leaves) x 4 bytes, plus
+// 8 bytes a node and 12 a tree.
+struct ModelSizeEstimate {
+  double bytes = 0.0;
+  std::string how;  // "100 trees x up to 1897 leaves x 1000 classes x 4 bytes, and the nodes"
+};
+ModelSizeEstimate estimate_tree_model_size(const TreeTrainOptions& options, std::size_t rows,
+                                           std::uint32_t n_classes);
+
+// Errors name the cause: the target, no feature, an infinite cell (its row
+// and column), a validation column that is missing or holds an unknown
+// class (error->file is then options.valid_name), parameters that do not
+// fit the data, a model estimated above kMaxModelBytes (refused before the
+// fit).
 bool train_tree_model(const Table& table, const TreeTrainOptions& options, TrainedTrees* out, Error* error);
 
 }  // namespace ember::host

@@ -48,6 +48,41 @@ Status metadata_string(const MetadataEntry& entry, std::uint32_t i, const char**
 // The floats of an f32 list. Errors: invalid_argument (not an f32 list).
 Status metadata_floats(const MetadataEntry& entry, const float** values) noexcept;
 
+// One pass over every record, or over every string of a list, in file
+// order. metadata_at(i) and metadata_string(e, i) walk from the first entry
+// each time, so a loop over them is quadratic in the number of entries; a
+// cursor reads each entry once:
+//   MetadataCursor c = metadata_records(model);
+//   MetadataEntry e;
+//   while (metadata_next(&c, &e)) { ... }
+//   MetadataStringCursor s = metadata_strings(e);  // a string list (or string)
+//   const char* text; std::uint32_t size;
+//   while (metadata_next_string(&s, &text, &size)) { ... }
+struct MetadataCursor {
+  const unsigned char* next = nullptr;
+  std::uint32_t left = 0;  // records not yet returned
+};
+
+// A cursor before the first record (none when the model has no metadata).
+MetadataCursor metadata_records(const Model& model) noexcept;
+
+// The next record into *entry and true, or false when there is none.
+bool metadata_next(MetadataCursor* cursor, MetadataEntry* entry) noexcept;
+
+struct MetadataStringCursor {
+  const unsigned char* next = nullptr;
+  std::uint32_t left = 0;  // strings not yet returned
+  bool single = false;     // a string record: its one string
+  std::uint32_t single_size = 0;
+};
+
+// A cursor before the first string of a string list, or before the string
+// of a string record; an f32 list has no strings.
+MetadataStringCursor metadata_strings(const MetadataEntry& entry) noexcept;
+
+// The next string (not NUL-terminated) and true, or false when there is none.
+bool metadata_next_string(MetadataStringCursor* cursor, const char** text, std::uint32_t* size) noexcept;
+
 }  // namespace ember
 
 #endif  // EMBER_METADATA_H
