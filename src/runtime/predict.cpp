@@ -170,7 +170,7 @@ Status run_pipeline(const Model& m, const float* row, float* buffers, const floa
     step += h.size;
   }
 #else
-  (void)m;                             // load_model refused models with steps
+  (void)m;  // load_model refused models with steps
   (void)buffers;
 #endif
   *x = in;
@@ -411,13 +411,7 @@ std::uint32_t goes_right(const Model& m, AnyWord w, std::uint32_t feature, std::
   const float x = row[feature];
   if (x != x) return (w & 2u) ? 0u : 1u;
   if ((w & 4u) == 0) return x >= m.thresholds[i] ? 1u : 0u;
-  std::uint32_t offset;
-  std::memcpy(&offset, &m.thresholds[i], sizeof offset);
-  const std::uint32_t* set = m.bitsets + offset;
-  if (!(x >= 0.0f && x < static_cast<float>(set[0]) * 32.0f)) return 1u;
-  const auto c = static_cast<std::uint32_t>(x);
-  const bool in_set = static_cast<float>(c) == x && ((set[1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
-  return in_set ? 0u : 1u;
+  return categorical_goes_right(m.thresholds[i], m.bitsets, x);
 }
 
 // The index (within tree t) of the leaf that `row` reaches.

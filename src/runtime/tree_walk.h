@@ -95,6 +95,20 @@ struct NodeWords {
   }
 };
 
+// A categorical split (x not NaN): `threshold` holds, as bits, the offset
+// of its bitset (u32 n_words, then the words); codes in the set go left,
+// anything else (a fraction, a negative, a code past the set) right. Shared
+// by the fast and the compact walks.
+inline std::uint32_t categorical_goes_right(float threshold, const std::uint32_t* bitsets, float x) {
+  std::uint32_t offset;
+  std::memcpy(&offset, &threshold, sizeof offset);
+  const std::uint32_t* set = bitsets + offset;
+  if (!(x >= 0.0f && x < static_cast<float>(set[0]) * 32.0f)) return 1u;
+  const auto c = static_cast<std::uint32_t>(x);
+  const bool in_set = static_cast<float>(c) == x && ((set[1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
+  return in_set ? 0u : 1u;
+}
+
 #if EMBER_RUNTIME_FAST
 // 1 when `row` goes right at node i, else 0. Numeric splits: x < threshold
 // goes left, NaN by the default flag. Categorical: in-set codes go left,
@@ -117,13 +131,7 @@ inline std::uint32_t goes_right(Word w, std::uint32_t feature, const float* thre
     return (at_least & (0u - default_left)) | (not_less & (default_left - 1u));
   }
   if (kNaN && x != x) return (w & 2u) ? 0u : 1u;
-  std::uint32_t offset;
-  std::memcpy(&offset, &thresholds[i], sizeof offset);
-  const std::uint32_t n_words = bitsets[offset];
-  if (!(x >= 0.0f && x < static_cast<float>(n_words) * 32.0f)) return 1u;
-  const auto c = static_cast<std::uint32_t>(x);
-  const bool in_set = static_cast<float>(c) == x && ((bitsets[offset + 1 + (c >> 5)] >> (c & 31u)) & 1u) != 0;
-  return in_set ? 0u : 1u;
+  return categorical_goes_right(thresholds[i], bitsets, x);
 }
 
 // One step down from node *i: advances *i and *leaf and returns whether a

@@ -19,8 +19,8 @@ struct DeviceFootprint {
 };
 
 constexpr DeviceFootprint kDeviceFootprint[] = {
-    {"m0", "Cortex-M0", 13024, 508, 344, 344, 116},
-    {"m3", "Cortex-M3", 9846, 448, 264, 304, 116},
+    {"m0", "Cortex-M0", 13016, 508, 344, 344, 116},
+    {"m3", "Cortex-M3", 9848, 448, 264, 304, 116},
     {"m4", "Cortex-M4", 8196, 416, 244, 284, 116},
 };
 
