@@ -346,7 +346,21 @@ TEST_CASE("export-c --golden N DATA.csv adds golden vectors from the data's firs
   const auto missing = run_ember("export-c export_g.ember -o export_g2.h --golden 1 export_g_bad.csv");
   CHECK(missing.exit_code == 1);
   CHECK(contains(missing.err, "missing column 'petal_width' that the model needs"));
+  // An infinite input makes no expected output, here as in predict (the
+  // rows were taken as they were before).
+  write_text("export_g_inf.csv",
+             "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,-inf,5.2,2.3\n");
+  const auto inf = run_ember("export-c export_g.ember -o export_g2.h --golden 2 export_g_inf.csv");
+  CHECK(inf.exit_code == 1);
+  CHECK(contains(inf.err,
+                 "export_g_inf.csv: row 2: column 'sepal_width' is -inf; infinite values are refused"));
+  const auto inf_train = run_ember(
+      "train export_g_inf.csv --target petal_width --model tree --golden 2 -o export_g2.h --no-track");
+  CHECK(inf_train.exit_code == 1);
+  CHECK(contains(inf_train.err,
+                 "data row 2, column 'sepal_width': -inf is not a value a model can learn from"));
   CHECK_FALSE(exists("export_g2.h"));
+  std::remove("export_g_inf.csv");
   for (const char* p :
        {"export_g.ember", "export_g.csv", "export_g.h", "export_g_out.ember", "export_g_bad.csv"})
     std::remove(p);

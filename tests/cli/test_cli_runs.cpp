@@ -343,6 +343,30 @@ TEST_CASE("runs: metric points and nested trials carry their own times") {
   }
 }
 
+TEST_CASE("runs: a boosted model's validation loss is recorded at each round's own time") {
+  // Issue 16, item 19 (g): the per-round points carried the run's end time.
+  fs::remove_all("runs_rounds");
+  REQUIRE(run_ember("synth -o runs_rounds.csv --task binary --rows 20000 --features 20 --seed 4").exit_code ==
+          0);
+  const auto t = run_ember(
+      "train runs_rounds.csv --target target --model gbdt --param n_estimators=40 --param max_depth=8"
+      " --param validation_fraction=0.2 --param early_stopping_rounds=1000 -o runs_rounds.ember"
+      " --runs runs_rounds --json");
+  INFO(t.out << t.err);
+  REQUIRE(t.exit_code == 0);
+  const mlflow::Store store = mlflow::read_store("runs_rounds");
+  INFO(store.problems_text());
+  CHECK(store.problems.empty());
+  const mlflow::Run* run = store.run(json_run_id(t.out));
+  REQUIRE(run != nullptr);
+  const auto& loss = run->metrics.at("validation_loss");
+  REQUIRE(loss.size() == 40);
+  for (std::size_t r = 1; r < loss.size(); ++r) CHECK(loss[r].timestamp >= loss[r - 1].timestamp);
+  CHECK(loss.front().timestamp >= run->start_time);
+  CHECK(loss.back().timestamp <= run->end_time);
+  CHECK(loss.front().timestamp < loss.back().timestamp);  // 40 rounds on 16,000 rows take milliseconds
+}
+
 TEST_CASE("runs: ids are never reused from .trash; a deleted experiment is not revived") {
   // Issue 16, item 19 (f): MLflow moves a deleted experiment to .trash.
   fs::remove_all("runs_trash");

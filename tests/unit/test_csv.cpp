@@ -353,6 +353,23 @@ TEST_CASE("UTF-8: valid text kept as is; invalid bytes reported where they are")
   CHECK(parse_error("k\n\"q\xE2\x82\"\n") == "t.csv:2:3: invalid UTF-8 in a category label");  // cut short
 }
 
+TEST_CASE("control characters in names and labels are refused where they are; tab and line breaks are text") {
+  // Before, a label holding ESC or NUL was read, trained on, and written
+  // into a model that the metadata check then refused to load.
+  CHECK(parse_error(std::string("k\nab\x1B[31m\n")) ==
+        "t.csv:2:3: control character U+001B in a category label");
+  CHECK(parse_error(std::string("k\nx\0y\n", 7)) ==
+        "t.csv:2:2: control character U+0000 in a category label");
+  CHECK(parse_error("a,b\x7F\n1,2\n") == "t.csv:1:4: control character U+007F in a column name");
+  CHECK(parse_error("k\nq\xC2\x85\n") ==
+        "t.csv:2:2: control character U+0085 in a category label");  // C1 NEL
+  CsvOptions numeric;
+  numeric.column_types = {{"k", ColumnType::numeric}};
+  CHECK(parse_error("k\n\x01\n", numeric) == "t.csv:2:1: control character U+0001 in a cell");
+  const Table t = parse_ok("k\n\"tab\there\"\n\"two\nlines\"\n");
+  CHECK(t.columns[0].labels == std::vector<std::string>{"tab\there", "two\nlines"});
+}
+
 TEST_CASE("files: chunk boundaries never change the result") {
   const std::string tricky =
       "\xEF\xBB\xBF"

@@ -93,8 +93,12 @@ int run_export_c(const ParsedArgs& args) {
                                   " asks for more rows than the file has (" + std::to_string(in.table.rows) +
                                   ")");
     }
-    const std::vector<float> rows(
-        in.rows.begin(), in.rows.begin() + static_cast<std::ptrdiff_t>(golden_rows * lm.model.n_features));
+    // As train --golden makes them: refused where predict would refuse the row.
+    std::vector<float> rows;
+    if (!host::golden_rows_from_table(bytes, in.table, golden_rows, &rows, &error)) {
+      if (error.file.empty()) error.file = data_path;
+      return fail("export-c", error.to_string());
+    }
     std::string with_golden;
     if (!host::add_golden_vectors(bytes, rows, &with_golden, &error))
       return fail("export-c", data_path + ": " + error.message);

@@ -279,6 +279,7 @@ int run_search(const ParsedArgs& args) {
   std::vector<std::size_t> alive(trials.size());
   for (std::size_t t = 0; t < trials.size(); ++t) alive[t] = t;
   host::ThreadPool pool(jobs);
+  host::TaskFailure failure;  // an allocation failure in a fit, passed back to this thread
   std::size_t total_fits = 0;
   {
     std::size_t left = trials.size();
@@ -315,22 +316,26 @@ int run_search(const ParsedArgs& args) {
       std::vector<std::int64_t>* started;
       std::vector<std::int64_t>* ended;
       host::Progress* progress;
-    } ctx{&table, &rs, &alive, &trials, &scores, &errors, &started, &ended, &progress};
+      host::TaskFailure* failure;
+    } ctx{&table, &rs, &alive, &trials, &scores, &errors, &started, &ended, &progress, &failure};
     pool.executor().parallel_for(
         n_tasks,
         [](void* p, std::size_t i) {
           auto* c = static_cast<Context*>(p);
-          const std::size_t n_splits = c->splits->size();
-          const Trial& trial = (*c->trials)[(*c->alive)[i / n_splits]];
-          const host::FitFunction fit = fit_function(trial.spec);
-          host::Error e;
-          (*c->started)[i] = host::now_ms();
-          if (!host::score_split(*c->table, (*c->splits)[i % n_splits], fit, &(*c->scores)[i], &e))
-            (*c->errors)[i] = "fold " + std::to_string(i % n_splits + 1) + ": " + e.to_string();
-          (*c->ended)[i] = host::now_ms();
-          c->progress->advance();
+          c->failure->run([c, i] {
+            const std::size_t n_splits = c->splits->size();
+            const Trial& trial = (*c->trials)[(*c->alive)[i / n_splits]];
+            const host::FitFunction fit = fit_function(trial.spec);
+            host::Error e;
+            (*c->started)[i] = host::now_ms();
+            if (!host::score_split(*c->table, (*c->splits)[i % n_splits], fit, &(*c->scores)[i], &e))
+              (*c->errors)[i] = "fold " + std::to_string(i % n_splits + 1) + ": " + e.to_string();
+            (*c->ended)[i] = host::now_ms();
+            c->progress->advance();
+          });
         },
         &ctx);
+    failure.rethrow();
     for (std::size_t a = 0; a < alive.size(); ++a) {
       Trial& trial = trials[alive[a]];
       trial.round = round;

@@ -156,7 +156,8 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
                  {"leaves", static_cast<double>(trained.leaves), 0}};
   if (trained.oob_score == trained.oob_score) run.metrics.push_back({"oob_score", trained.oob_score, 0});
   for (std::size_t r = 0; r < trained.validation_loss.size(); ++r)
-    run.metrics.push_back({"validation_loss", trained.validation_loss[r], static_cast<std::int64_t>(r + 1)});
+    run.metrics.push_back({"validation_loss", trained.validation_loss[r], static_cast<std::int64_t>(r + 1),
+                           r < trained.round_end_ms.size() ? trained.round_end_ms[r] : 0});
   run.artifacts = {{"model.ember", std::string(bytes)}};
   const std::string run_id = finish_run(args, "train", &run);
   if (args.has("json")) {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "host/safe_text.h"
 #include "host/suggest.h"
 
 namespace ember::host {
@@ -96,42 +97,6 @@ class ChunkSource final : public Source {
   const std::vector<std::string>& chunks_;
   std::size_t chunk_ = 0, offset_ = 0;
 };
-
-// Offset of the first byte of `s` that is not well-formed UTF-8, or npos.
-std::size_t invalid_utf8_at(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlong forms
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -438,10 +403,14 @@ class Reader {
     return unescaped_;
   }
 
-  bool check_utf8(const Field& f, std::size_t line, const char* what) {
-    const std::size_t bad = invalid_utf8_at(std::string_view(buffer_.data() + f.begin, f.end - f.begin));
-    if (bad == std::string_view::npos) return true;
-    return fail_at(begin_, line, f.begin + bad, std::string("invalid UTF-8 in ") + what);
+  // Text that becomes a name or a label must be UTF-8 without control
+  // characters (tab and line breaks allowed), the rule a model's metadata
+  // is held to: a model trained from this file must load again.
+  bool check_text(const Field& f, std::size_t line, const char* what) {
+    const TextProblem bad =
+        find_text_problem(std::string_view(buffer_.data() + f.begin, f.end - f.begin), true);
+    if (bad.at == std::string_view::npos) return true;
+    return fail_at(begin_, line, f.begin + bad.at, bad.what + " in " + what);
   }
 
   bool is_missing(std::string_view cell) const {
@@ -475,7 +444,7 @@ class Reader {
     std::vector<std::string> names(fields_.size());
     std::unordered_map<std::string, std::size_t> written;
     for (std::size_t j = 0; j < fields_.size() && options_.header; ++j) {
-      if (!check_utf8(fields_[j], line, "a column name")) return false;
+      if (!check_text(fields_[j], line, "a column name")) return false;
       names[j] = std::string(content(fields_[j]));
       if (names[j].empty()) continue;
       const auto [at, fresh] = written.emplace(names[j], j);
@@ -540,7 +509,7 @@ class Reader {
                        "number '" + std::string(trim(cell)) + "' is outside the float32 range");
       }
       if (c->forced) {
-        if (!check_utf8(f, line, "a cell")) return false;
+        if (!check_text(f, line, "a cell")) return false;
         return fail_at(
             begin_, line, f.start,
             "column '" + c->name + "' is declared numeric but '" + std::string(cell) + "' is not a number");
@@ -563,7 +532,7 @@ class Reader {
       c->codes.push_back(it->second);
       return true;
     }
-    if (!check_utf8(f, line, "a category label")) return false;
+    if (!check_text(f, line, "a category label")) return false;
     const auto code = static_cast<std::int32_t>(c->labels.size());
     c->index.emplace(key_, code);
     c->labels.push_back(key_);

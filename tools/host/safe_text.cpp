@@ -40,7 +40,7 @@ bool plain_number(std::string_view s) {
 
 }  // namespace
 
-std::string text_problem(std::string_view s, bool allow_tab_and_line_breaks) {
+TextProblem find_text_problem(std::string_view s, bool allow_tab_and_line_breaks) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -64,21 +64,26 @@ std::string text_problem(std::string_view s, bool allow_tab_and_line_breaks) {
         if (c == 0xF0) lo = 0x90;
         if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
       } else {
-        return "invalid UTF-8 at byte " + std::to_string(i + 1);
+        return {i, "invalid UTF-8"};
       }
-      if (i + len > n || p[i + 1] < lo || p[i + 1] > hi)
-        return "invalid UTF-8 at byte " + std::to_string(i + 1);
+      if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return {i, "invalid UTF-8"};
       for (std::size_t k = 1; k < len; ++k) {
-        if ((p[i + k] & 0xC0) != 0x80) return "invalid UTF-8 at byte " + std::to_string(i + 1);
+        if ((p[i + k] & 0xC0) != 0x80) return {i, "invalid UTF-8"};
         cp = cp << 6 | (p[i + k] & 0x3Fu);
       }
     }
     const bool whitespace = cp == '\t' || cp == '\n' || cp == '\r';
     if ((cp < 0x20 && !(whitespace && allow_tab_and_line_breaks)) || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-      return "control character " + code_point_name(cp) + " at byte " + std::to_string(i + 1);
+      return {i, "control character " + code_point_name(cp)};
     i += len;
   }
-  return "";
+  return {};
+}
+
+std::string text_problem(std::string_view s, bool allow_tab_and_line_breaks) {
+  const TextProblem problem = find_text_problem(s, allow_tab_and_line_breaks);
+  if (problem.at == std::string_view::npos) return "";
+  return problem.what + " at byte " + std::to_string(problem.at + 1);
 }
 
 std::string csv_field(std::string_view s, char delimiter) {

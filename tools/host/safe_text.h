@@ -18,6 +18,16 @@ namespace ember::host {
 // labels trained from one do).
 std::string text_problem(std::string_view s, bool allow_tab_and_line_breaks = false);
 
+// The same check, with the offset of the first bad byte (from 0) apart
+// from the message, for a reader that names the place itself: at is npos
+// and what empty when the text is fine; what is "invalid UTF-8" or
+// "control character U+001B".
+struct TextProblem {
+  std::size_t at = std::string_view::npos;
+  std::string what;
+};
+TextProblem find_text_problem(std::string_view s, bool allow_tab_and_line_breaks = false);
+
 // A CSV field as RFC 4180 writes it: as it is, or in double quotes (quotes
 // inside doubled) when it holds the delimiter, a quote, CR or LF.
 std::string csv_field(std::string_view s, char delimiter = ',');

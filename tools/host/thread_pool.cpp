@@ -25,8 +25,18 @@ ThreadPool::ThreadPool(unsigned threads) {
   if (threads == 0) threads = 1;
   executor_.run = &ThreadPool::run;
   executor_.self = this;
-  executor_.workers = threads;
-  for (unsigned i = 1; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  // A thread that cannot be started (std::system_error when the process is
+  // out of threads, bad_alloc) leaves a smaller pool: the Executor promises
+  // to run, not to run in parallel, and the results do not depend on it.
+  workers_.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) {
+    try {
+      workers_.emplace_back([this] { work(); });
+    } catch (const std::exception&) {
+      break;
+    }
+  }
+  executor_.workers = static_cast<unsigned>(workers_.size()) + 1;
 }
 
 ThreadPool::~ThreadPool() {

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -53,6 +54,36 @@ class ThreadPool {
   std::size_t count_ = 0;
   std::atomic<std::size_t> next_{0};
   std::atomic<std::size_t> finished_{0};
+};
+
+// What a host task throws (std::bad_alloc in practice) must not escape it:
+// on a worker thread an exception ends the process through std::terminate,
+// and Executor::parallel_for is noexcept. A task runs its body through
+// run(), which keeps the first exception and makes the tasks not yet
+// started return at once; the caller calls rethrow() after parallel_for,
+// on its own thread, where run_command turns bad_alloc into a message.
+class TaskFailure {
+ public:
+  template <class F>
+  void run(F&& body) noexcept {
+    if (failed_.load()) return;
+    try {
+      body();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!first_) first_ = std::current_exception();
+      failed_.store(true);
+    }
+  }
+  bool failed() const { return failed_.load(); }
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  std::exception_ptr first_;
 };
 
 }  // namespace ember::host

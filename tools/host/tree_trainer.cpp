@@ -9,10 +9,10 @@
 
 #include "ember/base/arena.h"
 #include "ember/folds.h"
-#include "ember/runtime/model.h"
-#include "ember/writer/model_writer.h"
-#include "ember/runtime/predict.h"
 #include "ember/rng.h"
+#include "ember/runtime/model.h"
+#include "ember/runtime/predict.h"
+#include "ember/writer/model_writer.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
 #include "host/pipeline.h"
@@ -298,12 +298,20 @@ bool train_gbdt(const TreeTrainOptions& options, Prepared& p, const Holdout& h, 
   go.executor = pool != nullptr ? &pool->executor() : nullptr;
   if (has_valid && !options.early_stopping_given)
     go.early_stopping_rounds = 10;  // scikit-learn's n_iter_no_change
-  if (options.on_progress) {
-    go.on_round = [](void* context, std::uint32_t done, std::uint32_t total) {
-      (*static_cast<const TreeTrainOptions*>(context)).on_progress(done, total, "rounds");
-    };
-    go.on_round_context = const_cast<TreeTrainOptions*>(&options);
-  }
+  // Each round's end time (a tracked run records every validation loss at
+  // its own time), and the progress line.
+  struct Rounds {
+    const TreeTrainOptions* options;
+    std::vector<std::int64_t>* end_ms;
+  } rounds{&options, &out->round_end_ms};
+  out->round_end_ms.clear();
+  go.on_round = [](void* context, std::uint32_t done, std::uint32_t total) {
+    auto* r = static_cast<Rounds*>(context);
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    r->end_ms->resize(done, std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+    if (r->options->on_progress) r->options->on_progress(done, total, "rounds");
+  };
+  go.on_round_context = &rounds;
   const Subset train = take_rows(p, train_rows);
 
   const auto start = std::chrono::steady_clock::now();
@@ -442,10 +450,14 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
     free_scratch.push_back(std::move(scratch));
     if (ensemble && options.on_progress) options.on_progress(++trees_done, n_trees, "trees");
   };
+  TaskFailure failure;  // an allocation failure in a tree, passed back to this thread
   auto fit_range = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t t = begin; t < end; ++t) fit_one(t);
+    failure.run([&] {
+      for (std::size_t t = begin; t < end; ++t) fit_one(t);
+    });
   };
   parallel_ranges(pool != nullptr && ensemble ? &pool->executor() : nullptr, n_trees, 1, fit_range);
+  failure.rethrow();
   for (Status st : status) {
     if (st != Status::ok) {
       *error = fit_error(st);
@@ -466,7 +478,7 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
     const std::size_t width = p.classification ? p.n_classes : 1;
     std::vector<double> sum(n * width, 0.0);
     std::vector<std::uint32_t> votes(n, 0);
-    auto score_rows = [&](std::size_t begin, std::size_t end) {
+    auto score_rows = [&](std::size_t begin, std::size_t end) {  // allocates nothing
       for (std::size_t i = begin; i < end; ++i) {
         for (std::size_t t = 0; t < n_trees; ++t) {
           if (in_bag[t][i]) continue;

@@ -78,6 +78,7 @@ struct TrainedTrees {
   // gbdt with a validation set: the loss after every round trained, the
   // rounds kept and the rows held out.
   std::vector<double> validation_loss;
+  std::vector<std::int64_t> round_end_ms;  // when each round ended (Unix ms), for the runs store
   std::uint32_t rounds = 0;
   std::size_t validation_rows = 0;
   unsigned threads = 1;
