@@ -31,6 +31,10 @@ constexpr std::uint16_t kVersionMinor = 0;
 // The minor version that added the optional GOLD section (golden vectors);
 // a file that carries one says at least this.
 constexpr std::uint16_t kVersionMinorGolden = 1;
+// The minor version that added integer (quantized) models: QINP with QTRE
+// or QLIN, and their golden vectors QGLD. A file with them says at least
+// this; older readers refuse it (the sections are required).
+constexpr std::uint16_t kVersionMinorInteger = 2;
 constexpr std::uint32_t kSectionAlignment = 8;
 // Trees deeper than this are refused (bounds the verifier's stack).
 constexpr std::uint32_t kMaxTreeDepth = 128;
@@ -63,6 +67,13 @@ enum class SectionKind : std::uint32_t {
   trees = fourcc('T', 'R', 'E', 'E'),     // a tree ensemble
   metadata = fourcc('M', 'E', 'T', 'A'),  // names and labels; strippable
   golden = fourcc('G', 'O', 'L', 'D'),    // golden vectors for a self-test (1.1); optional, strippable
+  // Integer models (1.2). An integer model has SCHM, QINP and one of QTRE
+  // or QLIN, and no PIPE, LINR or TREE: quantize folds the pipeline into
+  // the integer model.
+  quant_inputs = fourcc('Q', 'I', 'N', 'P'),  // required: the integer input row and its scales
+  quant_trees = fourcc('Q', 'T', 'R', 'E'),   // an integer tree ensemble
+  quant_linear = fourcc('Q', 'L', 'I', 'N'),  // an integer linear model
+  quant_golden = fourcc('Q', 'G', 'L', 'D'),  // golden vectors of an integer model; optional, strippable
 };
 
 constexpr std::uint32_t kSectionRequired = 1u;  // SectionEntry::flags bit 0
@@ -217,6 +228,131 @@ struct GoldenHeader {
   std::uint32_t reserved[2];  // 0
 };
 static_assert(sizeof(GoldenHeader) == 24, "GoldenHeader is 24 bytes");
+
+// ---------------------------------------------------------------------------
+// Integer models (1.2). No float is read on the integer path; the f32
+// fields below (input scales) serve the float entry point and the host.
+//
+// Q formats: a "Q F" int32 value v means v x 2^-F. Probabilities are Q0.16
+// in 0..65535 (65535 also stands for 1.0). The Link enum is shared with the
+// float models.
+
+enum class QuantInputType : std::uint8_t { int16 = 1 };
+
+constexpr std::uint8_t kQuantInputsNative = 1u;  // QuantInputsHeader::flags: rows come from sensors as integers
+
+// QINP: a QuantInputsHeader, then QuantInput[n_features]. Feature j's
+// integer q means real = float(q - zero_point) x scale (one float multiply,
+// exact conversion); q == missing_code means missing. Categorical features
+// have zero_point 0, scale 1.0 and q the category code (0..k-1; any other
+// value but missing_code is an unknown category).
+struct QuantInputsHeader {
+  std::uint32_t n_features;  // the schema's n_features
+  std::uint8_t input_type;   // a QuantInputType
+  std::uint8_t flags;        // kQuantInputsNative, else 0
+  std::uint8_t reserved[2];  // 0
+};
+static_assert(sizeof(QuantInputsHeader) == 8, "QuantInputsHeader is 8 bytes");
+
+struct QuantInput {
+  std::int32_t zero_point;    // within the input type's range
+  std::uint32_t scale_bits;   // f32 bits of scale: finite and > 0
+  std::int32_t missing_code;  // within the input type's range (int16: normally INT16_MIN)
+};
+static_assert(sizeof(QuantInput) == 12, "QuantInput is 12 bytes");
+
+// Node flags of QuantNode.
+constexpr std::uint8_t kQNodeDefaultLeft = 1u;   // a missing value goes left
+constexpr std::uint8_t kQNodeCategorical = 2u;   // split is a bitset offset; codes in the set go left
+constexpr std::uint8_t kQNodeUnknownLeft = 4u;   // categorical: an unknown code goes left
+constexpr std::uint8_t kQNodeLeftIsLeaf = 8u;    // left is a leaf index of the tree
+constexpr std::uint8_t kQNodeRightIsLeaf = 16u;  // right is a leaf index of the tree
+
+// One internal node. Children are indices within the tree (node_begin[t]
+// or leaf_begin[t] is added): a child node's index is greater than its
+// parent's, so every walk ends; node 0 is the root (a tree with no nodes
+// is its leaf 0).
+// Numeric split on feature f with cuts c[0..k): the row's code for f is
+// the number of cuts <= q (0..k); code <= split goes left (i.e. q <
+// c[split]), split < k. A row's codes are computed once per row.
+struct QuantNode {
+  std::uint16_t feature;  // raw input column, < n_features
+  std::uint8_t flags;     // kQNode* bits; others 0
+  std::uint8_t reserved;  // 0
+  std::uint32_t split;    // numeric: cut index; categorical: bitset offset
+  std::uint32_t left;
+  std::uint32_t right;
+};
+static_assert(sizeof(QuantNode) == 16, "QuantNode is 16 bytes");
+
+// QTRE: a QuantTreesHeader, then, each array padded to 4 bytes:
+//   i32 base_score[n_outputs]          Q out_frac_bits
+//   u32 cut_begin[n_features + 1]      feature f's cuts are [cut_begin[f], cut_begin[f+1])
+//   i32 cuts[total_cuts]               per feature strictly increasing; none for categorical features
+//   u32 node_begin[n_trees + 1]
+//   u32 leaf_begin[n_trees + 1]
+//   u32 tree_output[n_trees]           output a scalar leaf adds to (leaf_width 1)
+//   QuantNode nodes[total_nodes]
+//   i32 leaf_value[total_leaves * leaf_width]   Q out_frac_bits
+//   u32 bitsets[bitset_words]          per categorical split: u32 n_words, then words
+// Score: base_score + the sum of each tree's leaf, in int32 with
+// saturation (a forest's mean is folded into its leaves).
+struct QuantTreesHeader {
+  std::uint32_t n_features;  // the schema's n_features
+  std::uint32_t n_outputs;
+  std::uint32_t n_trees;     // >= 1
+  std::uint32_t leaf_width;  // 1 or n_outputs
+  std::uint32_t total_nodes;
+  std::uint32_t total_leaves;
+  std::uint32_t total_cuts;
+  std::uint32_t bitset_words;
+  std::uint8_t link;           // a Link
+  std::uint8_t out_frac_bits;  // 0..30; 16 when the link is not identity or the leaves are probabilities
+  std::uint8_t reserved[2];    // 0
+  std::uint32_t link_error;    // max |probability error| of the link, in units of 2^-32 (0: identity)
+};
+static_assert(sizeof(QuantTreesHeader) == 40, "QuantTreesHeader is 40 bytes");
+
+// QLIN term kinds, one per raw input feature.
+enum class QuantTerm : std::uint8_t {
+  none = 0,      // the feature does not reach the score
+  linear = 1,    // weight x (q - zero_point); missing: table entry
+  bins = 2,      // numeric, piecewise constant: table[code] for code = cuts <= q (0..k); missing: [k + 1]
+  category = 3,  // categorical: table[code] (0..K-1); unknown: [K]; missing: [K + 1]
+};
+
+// QLIN: a QuantLinearHeader, then, each array padded to 4 bytes:
+//   u8  term[n_features]               a QuantTerm
+//   u32 cut_begin[n_features + 1]      bins terms' cuts, as QTRE's
+//   i32 cuts[total_cuts]
+//   u32 table_begin[n_features + 1]    per feature its entries x n_outputs (output fastest):
+//                                      linear 1 (missing), bins k + 2, category K + 2, none 0
+//   i32 table[total_table]             accumulator units; INT32_MIN: the model cannot take
+//                                      this case (a missing value with no imputation)
+//   i32 bias[n_outputs]                accumulator units
+//   i32 multiplier[n_outputs]          [2^14, 2^15)
+//   u32 shift[n_outputs]               0..62
+//   i8 or i16 weight[n_outputs * n_features]   row-major; weight_bits 8 or 16
+// acc_o = bias_o + sum weight_oj (q_j - zero_point_j) + sum of table
+// entries, in int64 (the loader checks that |acc| < 2^47 for every input,
+// so acc x multiplier cannot overflow); raw_o = round(acc_o x
+// multiplier_o / 2^shift_o), saturated to int32, in Q out_frac_bits.
+struct QuantLinearHeader {
+  std::uint32_t n_features;  // the schema's n_features
+  std::uint32_t n_outputs;
+  std::uint32_t total_cuts;
+  std::uint32_t total_table;
+  std::uint8_t link;           // a Link
+  std::uint8_t out_frac_bits;  // 0..30; 16 with a link
+  std::uint8_t weight_bits;    // 8 or 16
+  std::uint8_t reserved;       // 0
+  std::uint32_t link_error;    // as QuantTreesHeader::link_error
+};
+static_assert(sizeof(QuantLinearHeader) == 24, "QuantLinearHeader is 24 bytes");
+
+// QGLD (1.2; optional, strippable): a GoldenHeader (the same fields), then
+// i16 rows[n_rows * n_features] padded to 4, then per row its expected
+// integer outputs: i32 raw[n_raw], i32 probability[n_proba], i32 label.
 
 }  // namespace ember::format
 

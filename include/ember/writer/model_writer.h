@@ -69,6 +69,53 @@ struct LinearSpec {
   Span<const float> intercepts;  // n_outputs
 };
 
+// Integer models (model_format.h, "Integer models"; 1.2). Call
+// quant_inputs() right after schema(), then quant_trees() or
+// quant_linear(); no pipeline step and no float model go with them. The
+// file is written with version_minor kVersionMinorInteger.
+struct QuantInputsSpec {
+  bool native = false;                     // kQuantInputsNative: rows come as integers from sensors
+  Span<const format::QuantInput> inputs;   // one per schema feature
+};
+
+// One integer tree: nodes as stored (children within the tree, leaf flags
+// set), leaf_width values per leaf.
+struct QuantTreeSpec {
+  Span<const format::QuantNode> nodes;
+  Span<const std::int32_t> leaf_values;
+  std::uint32_t output = 0;  // with leaf_width 1: the output this tree adds to
+};
+
+struct QuantTreesSpec {
+  std::uint32_t n_outputs = 1;
+  std::uint32_t leaf_width = 1;
+  format::Link link = format::Link::identity;
+  std::uint8_t out_frac_bits = 0;
+  std::uint32_t link_error = 0;             // units of 2^-32
+  Span<const std::int32_t> base_score;      // n_outputs
+  Span<const std::uint32_t> cut_begin;      // n_features + 1
+  Span<const std::int32_t> cuts;
+  Span<const QuantTreeSpec> trees;
+  Span<const std::uint32_t> bitsets;        // as stored: per split u32 n_words, then words
+};
+
+struct QuantLinearSpec {
+  std::uint32_t n_outputs = 1;
+  format::Link link = format::Link::identity;
+  std::uint8_t out_frac_bits = 0;
+  std::uint8_t weight_bits = 16;            // 8 or 16
+  std::uint32_t link_error = 0;             // units of 2^-32
+  Span<const std::uint8_t> terms;           // a QuantTerm per schema feature
+  Span<const std::uint32_t> cut_begin;      // n_features + 1
+  Span<const std::int32_t> cuts;
+  Span<const std::uint32_t> table_begin;    // n_features + 1
+  Span<const std::int32_t> table;
+  Span<const std::int32_t> bias;            // n_outputs
+  Span<const std::int32_t> multiplier;      // n_outputs
+  Span<const std::uint32_t> shift;          // n_outputs
+  Span<const std::int16_t> weights;         // n_outputs x n_features; within int8 when weight_bits is 8
+};
+
 // A string for metadata: bytes, not necessarily NUL-terminated.
 struct StringView {
   const char* data = nullptr;
@@ -97,6 +144,9 @@ class ModelWriter {
 
   Status linear(const LinearSpec& spec) noexcept;
   Status trees(const TreeEnsembleSpec& spec) noexcept;
+  Status quant_inputs(const QuantInputsSpec& spec) noexcept;
+  Status quant_trees(const QuantTreesSpec& spec) noexcept;
+  Status quant_linear(const QuantLinearSpec& spec) noexcept;
 
   Status metadata_string(StringView key, StringView value) noexcept;
   Status metadata_strings(StringView key, Span<const StringView> values) noexcept;
