@@ -22,10 +22,9 @@
 #include "ember/base/arena.h"
 #include "ember/base/span.h"
 #include "ember/base/status.h"
+#include "ember/sgd_loss.h"
 
 namespace ember {
-
-enum class SgdLoss : std::uint8_t { squared = 0, log = 1 };
 
 struct SgdOptions {
   SgdLoss loss = SgdLoss::log;

@@ -1,10 +1,11 @@
-// The C API: thin wrappers over the C++ runtime.
+// The C API: thin wrappers over the C++ runtime (the self-test's are in
+// self_test.cpp, so that an image that does not call it counts none of it).
 #include <new>
 
 #include "ember/runtime/ember_c.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
-#include "ember/runtime/self_test.h"
+#include "ember/runtime/predict_q.h"
 
 namespace {
 
@@ -68,21 +69,28 @@ ember_status ember_predict_batch(const ember_model* model, const float* rows, si
       static_cast<ember::Output>(kind), o));
 }
 
-ember_status ember_self_test(const ember_model* model, void* scratch, size_t scratch_size,
-                             uint32_t* rows_checked, uint32_t* first_bad_row) {
-  ember::SelfTestResult r;
-  r.status = ember::Status::invalid_argument;
-  if (model != nullptr) {
-    ember::self_test(view(model),
-                     ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size), &r);
+int ember_is_integer_model(const ember_model* model) { return ember::is_integer_model(view(model)) ? 1 : 0; }
+
+uint32_t ember_output_frac_bits(const ember_model* model) { return ember::output_frac_bits(view(model)); }
+
+size_t ember_scratch_bytes_q(const ember_model* model) { return ember::scratch_bytes_q(view(model)); }
+
+ember_status ember_predict_q(const ember_model* model, const int16_t* row, size_t n_features, void* scratch,
+                             size_t scratch_size, ember_output kind, int32_t* out, size_t out_size) {
+  if (model == nullptr || row == nullptr || out == nullptr || scratch == nullptr ||
+      kind > EMBER_OUTPUT_LABEL) {
+    return EMBER_STATUS_invalid_argument;
   }
-  if (rows_checked != nullptr) *rows_checked = r.rows_checked;
-  if (first_bad_row != nullptr) *first_bad_row = r.first_bad_row;
-  return to_c(r.status);
+  return to_c(ember::predict_q(view(model), ember::Span<const std::int16_t>(row, n_features),
+                               ember::Span<unsigned char>(static_cast<unsigned char*>(scratch), scratch_size),
+                               static_cast<ember::Output>(kind), ember::Span<std::int32_t>(out, out_size)));
 }
 
-size_t ember_self_test_scratch_bytes(const ember_model* model) {
-  return ember::self_test_scratch_bytes(view(model));
+ember_status ember_quantize_row(const ember_model* model, const float* row, size_t n_features, int16_t* out,
+                                size_t out_size) {
+  if (model == nullptr || row == nullptr || out == nullptr) return EMBER_STATUS_invalid_argument;
+  return to_c(ember::quantize_row(view(model), ember::Span<const float>(row, n_features),
+                                  ember::Span<std::int16_t>(out, out_size)));
 }
 
 }  // extern "C"

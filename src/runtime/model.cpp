@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "ember/runtime/config.h"
+#include "runtime/cursor.h"
+#include "runtime/quant_layout.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/tree_walk.h"
 
@@ -13,67 +15,6 @@ namespace ember {
 namespace f = format;
 
 namespace {
-
-// Reads fixed-size pieces from [base, base + size) with explicit bounds, so
-// that no read can leave the section it belongs to. Arrays are padded to 4.
-// Typed pointers are formed only from an offset that has been checked for
-// bounds and alignment, and returned by value (never stored through a
-// pointer of another type, which the optimiser may assume cannot alias).
-class Cursor {
- public:
-  Cursor(const unsigned char* base, std::uint32_t size) : base_(base), size_(size) {}
-
-  template <class T>
-  Status take(const T** out) {
-    return take_array(1, out);
-  }
-  // `count` elements of T; the cursor then advances to the next multiple of 4.
-  template <class T>
-  Status take_array(std::uint64_t count, const T** out) {
-    const void* at = take_raw(count, sizeof(T), alignof(T));
-    if (at == nullptr) return status_;
-    *out = static_cast<const T*>(at);
-    return Status::ok;
-  }
-  Status take_bytes(std::uint64_t bytes, const unsigned char** out) { return take_array(bytes, out); }
-  // Skips zero padding up to the next multiple of `alignment` (a power of two).
-  Status align(std::uint32_t alignment) {
-    const std::uint32_t target = (pos_ + alignment - 1) & ~(alignment - 1);
-    if (target > size_) return Status::out_of_bounds;
-    for (std::uint32_t i = pos_; i < target; ++i) {
-      if (base_[i] != 0) return Status::bad_value;
-    }
-    pos_ = target;
-    return Status::ok;
-  }
-  bool at_end() const { return pos_ == size_; }
-  std::uint32_t position() const { return pos_; }
-
- private:
-  // The address of `count` elements of `size` bytes at the cursor, after
-  // checking bounds and alignment; null (and status_ set) when they fail.
-  // One out-of-line body for every element type keeps the loader small.
-  [[gnu::noinline]] const void* take_raw(std::uint64_t count, std::uint32_t size, std::uint32_t alignment) {
-    const std::uint64_t bytes = count * size;
-    if (count > 0xFFFFFFFFull || bytes > 0xFFFFFFFFull) return fail(Status::out_of_bounds);
-    const std::uint64_t padded = (bytes + 3) & ~std::uint64_t{3};
-    if (padded > size_ - pos_) return fail(Status::out_of_bounds);
-    const unsigned char* at = base_ + pos_;
-    if ((reinterpret_cast<std::uintptr_t>(at) & (alignment - 1)) != 0)
-      return fail(Status::misaligned);  // a power of two
-    pos_ += static_cast<std::uint32_t>(padded);
-    return at;
-  }
-  const void* fail(Status s) {
-    status_ = s;
-    return nullptr;
-  }
-
-  const unsigned char* base_;
-  std::uint32_t size_;
-  std::uint32_t pos_ = 0;
-  Status status_ = Status::ok;
-};
 
 // Inputs wider than this are refused: it bounds scratch sizes and keeps
 // every width product far from overflow.
@@ -94,6 +35,7 @@ bool all_zero(const void* p, std::uint32_t n) {
 // on a device): `n` floats, each finite (or, with nan_allowed, not
 // infinite); `n` counts, each at most kMaxCategories, and their sum; `n`
 // indices, each below `limit`.
+#if EMBER_RUNTIME_FLOAT
 Status take_floats(Cursor& c, std::uint64_t n, const float** out, bool nan_allowed = false) {
   EMBER_TRY(c.take_array(n, out));
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -103,7 +45,10 @@ Status take_floats(Cursor& c, std::uint64_t n, const float** out, bool nan_allow
   return Status::ok;
 }
 
-Status take_counts(Cursor& c, std::uint32_t n, const std::uint32_t** out, std::uint64_t* total) {
+#endif  // EMBER_RUNTIME_FLOAT
+
+[[maybe_unused]] Status take_counts(Cursor& c, std::uint32_t n, const std::uint32_t** out,
+                                    std::uint64_t* total) {
   EMBER_TRY(c.take_array(n, out));
   *total = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -122,10 +67,11 @@ Status take_counts(Cursor& c, std::uint32_t n, const std::uint32_t** out, std::u
   return Status::ok;
 }
 
+// (Read without a Cursor, so that an integer-only build needs none: the
+// section is 8-byte aligned and every figure is checked against its size.)
 Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
-  Cursor c(p, size);
-  const f::SchemaHeader* h = nullptr;
-  EMBER_TRY(c.take(&h));
+  if (size < sizeof(f::SchemaHeader)) return Status::out_of_bounds;
+  const auto* h = static_cast<const f::SchemaHeader*>(static_cast<const void*>(p));
   if (h->n_features == 0 || h->n_features > kMaxWidth || !all_zero(h->reserved, sizeof h->reserved))
     return Status::bad_value;
   switch (static_cast<f::Task>(h->task)) {
@@ -141,15 +87,23 @@ Status check_schema(const unsigned char* p, std::uint32_t size, Model* m) {
     default:
       return Status::bad_value;
   }
-  std::uint64_t total = 0;
-  EMBER_TRY(take_counts(c, h->n_features, &m->n_categories, &total));
-  if (!c.at_end()) return Status::bad_section;
+  // u32 n_categories[n_features] (n_features <= 2^20: no wrap), each at
+  // most kMaxCategories, and nothing after.
+  const std::uint32_t counts = 4 * h->n_features, rest = size - static_cast<std::uint32_t>(sizeof *h);
+  if (counts > rest) return Status::out_of_bounds;
+  const auto* k = static_cast<const std::uint32_t*>(static_cast<const void*>(p + sizeof *h));
+  for (std::uint32_t i = 0; i < h->n_features; ++i) {
+    if (k[i] > kMaxCategories) return Status::bad_value;
+  }
+  if (counts < rest) return Status::bad_section;
+  m->n_categories = k;
   m->task = static_cast<f::Task>(h->task);
   m->n_features = h->n_features;
   m->n_classes = h->n_classes;
   return Status::ok;
 }
 
+#if EMBER_RUNTIME_FLOAT
 #if EMBER_RUNTIME_PIPELINE
 // Checks one pipeline step's payload against its header; returns its output width.
 Status check_step(const f::StepHeader& h, Cursor& c, std::uint32_t* n_out) {
@@ -490,6 +444,8 @@ Status check_trees(const unsigned char* p, std::uint32_t size, Model* m, std::ui
   return Status::ok;
 }
 
+#endif  // EMBER_RUNTIME_FLOAT
+
 #if EMBER_RUNTIME_METADATA
 Status check_metadata(const unsigned char* p, std::uint32_t size) {
   Cursor c(p, size);
@@ -535,72 +491,10 @@ Status check_metadata(const unsigned char* p, std::uint32_t size) {
 
 #endif  // EMBER_RUNTIME_METADATA
 
-// The whole check, filling `m` (zeroed by the caller) as it goes.
-Status verify_file(const void* data, std::size_t size, Model& m) {
-  if (data == nullptr) return Status::invalid_argument;
-  if (reinterpret_cast<std::uintptr_t>(data) % f::kSectionAlignment != 0) return Status::misaligned;
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  if (size < sizeof(f::FileHeader)) return Status::truncated;
-  f::FileHeader h;
-  std::memcpy(&h, bytes, sizeof h);
-  if (h.magic[0] != f::kMagic[0] || h.magic[1] != f::kMagic[1] || h.magic[2] != f::kMagic[2] ||
-      h.magic[3] != f::kMagic[3])
-    return Status::bad_magic;
-  if (h.version_major != f::kVersionMajor) return Status::unsupported_version;
-  if (h.file_size > size) return Status::truncated;
-  if (h.file_size < sizeof(f::FileHeader)) return Status::bad_value;
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-  // (Fuzzing builds skip the checksum so that mutated files reach the
-  // structural checks behind it.)
-  if (model_file_crc(bytes, h.file_size) != h.crc32) return Status::checksum_mismatch;
-#endif
-  if (h.flags != 0) return Status::unsupported_feature;
-  if (h.reserved != 0) return Status::bad_value;
-  if (h.section_count == 0 || h.section_count > 64) return Status::bad_section;
-  const std::uint64_t table_end =
-      sizeof(f::FileHeader) + std::uint64_t{h.section_count} * sizeof(f::SectionEntry);
-  if (table_end > h.file_size) return Status::truncated;
-
-  m.bytes = bytes;
-  m.file_size = h.file_size;
-  m.version_minor = h.version_minor;
-  const auto* table = reinterpret_cast<const f::SectionEntry*>(bytes + sizeof(f::FileHeader));
-  const f::SectionEntry* found_schema = nullptr;
-  const f::SectionEntry* found_pipeline = nullptr;
-  const f::SectionEntry* found_model = nullptr;
-  const f::SectionEntry* found_metadata = nullptr;
-  std::uint64_t previous_end = table_end;
-  for (std::uint32_t i = 0; i < h.section_count; ++i) {
-    const f::SectionEntry& s = table[i];
-    if (s.offset % f::kSectionAlignment != 0 || s.offset < previous_end) return Status::bad_section;
-    if (std::uint64_t{s.offset} + s.size > h.file_size) return Status::out_of_bounds;
-    if ((s.flags & ~f::kSectionRequired) != 0) return Status::bad_section;
-    previous_end = std::uint64_t{s.offset} + s.size;
-    const f::SectionEntry** slot = nullptr;
-    switch (static_cast<f::SectionKind>(s.kind)) {
-      case f::SectionKind::schema:
-        slot = &found_schema;
-        break;
-      case f::SectionKind::pipeline:
-        slot = &found_pipeline;
-        break;
-      case f::SectionKind::linear:
-      case f::SectionKind::trees:
-        slot = &found_model;
-        break;
-      case f::SectionKind::metadata:
-        slot = &found_metadata;
-        break;
-      default:
-        if (s.flags & f::kSectionRequired) return Status::unknown_required_section;
-        continue;  // an optional section from a newer minor version
-    }
-    if (*slot != nullptr) return Status::bad_section;  // at most one of each
-    *slot = &s;
-  }
-  if (found_schema == nullptr || found_model == nullptr) return Status::bad_section;
-
-  EMBER_TRY(check_schema(bytes + found_schema->offset, found_schema->size, &m));
+#if EMBER_RUNTIME_FLOAT
+// The pipeline and the float model of a float file.
+Status verify_float_model(const unsigned char* bytes, const f::SectionEntry* found_pipeline,
+                          const f::SectionEntry* found_model, Model& m) {
   std::uint32_t width = m.n_features;
   if (found_pipeline != nullptr) {
 #if EMBER_RUNTIME_PIPELINE
@@ -615,6 +509,93 @@ Status verify_file(const void* data, std::size_t size, Model& m) {
   } else {
     if (!EMBER_RUNTIME_TREES) return Status::unsupported_feature;
     EMBER_TRY(check_trees(bytes + found_model->offset, found_model->size, &m, width));
+  }
+  return Status::ok;
+}
+#endif  // EMBER_RUNTIME_FLOAT
+
+// The sections load_model reads, and where each goes: schema, pipeline,
+// float model (LINR or TREE), metadata, integer inputs, integer model (QTRE
+// or QLIN); at most one of each. Any other section is skipped (GOLD and
+// QGLD are read by self_test) unless it is flagged required.
+constexpr std::uint32_t kKnownSections = 8, kSlots = 6;
+constexpr f::SectionKind kKnownKinds[kKnownSections] = {
+    f::SectionKind::schema,      f::SectionKind::pipeline,    f::SectionKind::linear,
+    f::SectionKind::trees,       f::SectionKind::metadata,    f::SectionKind::quant_inputs,
+    f::SectionKind::quant_trees, f::SectionKind::quant_linear};
+constexpr std::uint8_t kKnownSlots[kKnownSections] = {0, 1, 2, 2, 3, 4, 5, 5};
+
+// The whole check, filling `m` (zeroed by the caller) as it goes.
+Status verify_file(const void* data, std::size_t size, Model& m) {
+  if (data == nullptr) return Status::invalid_argument;
+  if (reinterpret_cast<std::uintptr_t>(data) % f::kSectionAlignment != 0) return Status::misaligned;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  if (size < sizeof(f::FileHeader)) return Status::truncated;
+  f::FileHeader h;
+  std::memcpy(&h, bytes, sizeof h);
+  // (Read as a little-endian u32, as every field of the format.)
+  std::uint32_t magic = 0;
+  std::memcpy(&magic, h.magic, sizeof magic);
+  if (magic != f::fourcc(static_cast<char>(f::kMagic[0]), static_cast<char>(f::kMagic[1]),
+                         static_cast<char>(f::kMagic[2]), static_cast<char>(f::kMagic[3])))
+    return Status::bad_magic;
+  if (h.version_major != f::kVersionMajor) return Status::unsupported_version;
+  if (h.file_size > size) return Status::truncated;
+  if (h.file_size < sizeof(f::FileHeader)) return Status::bad_value;
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  // (Fuzzing builds skip the checksum so that mutated files reach the
+  // structural checks behind it.)
+  if (model_file_crc(bytes, h.file_size) != h.crc32) return Status::checksum_mismatch;
+#endif
+  if (h.flags != 0) return Status::unsupported_feature;
+  if (h.reserved != 0) return Status::bad_value;
+  if (h.section_count == 0 || h.section_count > 64) return Status::bad_section;
+  // (At most 64 entries, and every offset and size below is checked
+  // against file_size first: 32 bits suffice.)
+  const std::uint32_t table_end =
+      static_cast<std::uint32_t>(sizeof(f::FileHeader) + h.section_count * sizeof(f::SectionEntry));
+  if (table_end > h.file_size) return Status::truncated;
+
+  m.bytes = bytes;
+  m.file_size = h.file_size;
+  m.version_minor = h.version_minor;
+  const auto* table = reinterpret_cast<const f::SectionEntry*>(bytes + sizeof(f::FileHeader));
+  const f::SectionEntry* found[kSlots] = {};
+  std::uint32_t previous_end = table_end;
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    const f::SectionEntry& s = table[i];
+    if (s.offset % f::kSectionAlignment != 0 || s.offset < previous_end) return Status::bad_section;
+    if (s.offset > h.file_size || s.size > h.file_size - s.offset) return Status::out_of_bounds;
+    if ((s.flags & ~f::kSectionRequired) != 0) return Status::bad_section;
+    previous_end = s.offset + s.size;
+    std::uint32_t k = 0;
+    while (k < kKnownSections && s.kind != static_cast<std::uint32_t>(kKnownKinds[k])) ++k;
+    if (k == kKnownSections) {
+      if (s.flags & f::kSectionRequired) return Status::unknown_required_section;
+      continue;  // an optional section from a newer minor version
+    }
+    const f::SectionEntry** slot = &found[kKnownSlots[k]];
+    if (*slot != nullptr) return Status::bad_section;  // at most one of each
+    *slot = &s;
+  }
+  const f::SectionEntry* found_schema = found[0];
+  const f::SectionEntry* found_pipeline = found[1];
+  const f::SectionEntry* found_model = found[2];
+  [[maybe_unused]] const f::SectionEntry* found_metadata = found[3];
+  const f::SectionEntry* found_qinp = found[4];
+  const f::SectionEntry* found_qmodel = found[5];
+  if (found_schema == nullptr) return Status::bad_section;
+  EMBER_TRY(check_schema(bytes + found_schema->offset, found_schema->size, &m));
+  if (found_qinp != nullptr || found_qmodel != nullptr) {  // an integer model (1.2)
+    if (found_pipeline != nullptr || found_model != nullptr) return Status::bad_section;  // no mixing
+    EMBER_TRY(check_integer_model(bytes, h.version_minor, found_qinp, found_qmodel, &m));
+  } else {
+#if EMBER_RUNTIME_FLOAT
+    if (found_model == nullptr) return Status::bad_section;
+    EMBER_TRY(verify_float_model(bytes, found_pipeline, found_model, m));
+#else
+    return Status::unsupported_feature;  // this build runs integer models only
+#endif
   }
 #if EMBER_RUNTIME_METADATA
   if (found_metadata != nullptr) {

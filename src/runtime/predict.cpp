@@ -6,7 +6,9 @@
 
 #include "ember/base/portable_math.h"
 #include "ember/runtime/config.h"
+#include "ember/runtime/predict_q.h"
 #include "runtime/category_code.h"
+#include "runtime/quant_layout.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/tree_walk.h"
 
@@ -28,6 +30,9 @@ std::size_t accumulator_floats(const Model& m) {
   return n < 2 ? 2 : n;
 }
 
+// The float models' code; an integer-only build (EMBER_RUNTIME_FLOAT 0)
+// compiles none of it.
+#if EMBER_RUNTIME_FLOAT
 #if EMBER_RUNTIME_PIPELINE
 // A category code as an index, or -1 for a value that is not one of 0..n-1.
 [[maybe_unused]] long category_index(float v, std::uint32_t n) {
@@ -534,15 +539,19 @@ float* aligned_floats(Span<unsigned char> scratch) {
   return reinterpret_cast<float*>(scratch.data() + ((4 - (address & 3u)) & 3u));
 }
 
+#endif  // EMBER_RUNTIME_FLOAT
+
 }  // namespace
 
 std::uint32_t predict_scratch_bytes(const Model& m) noexcept {
+  if (integer_model(m)) return quant_scratch_bytes(m);
   return static_cast<std::uint32_t>(4 * (pipeline_floats(m) + accumulator_floats(m)) + 4);
 }
 
 std::size_t scratch_bytes(const Model& m) noexcept { return m.scratch_bytes; }
 
 std::size_t batch_scratch_bytes(const Model& m) noexcept {
+  if (integer_model(m)) return m.scratch_bytes;  // predict_batch runs predict() row by row
 #if !EMBER_RUNTIME_FAST
   return m.scratch_bytes;  // predict_batch runs predict() row by row
 #else
@@ -563,8 +572,12 @@ std::size_t output_size(const Model& m, Output kind) noexcept {
   return 0;
 }
 
+// (An integer-only build defines the three entry points below in
+// predict_q.cpp, as refusals.)
+#if EMBER_RUNTIME_FLOAT
 Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratch, Output kind,
                Span<float> out) noexcept {
+  if (integer_model(m)) return predict_integer(m, row, scratch, kind, out);
   if (row.size() != m.n_features) return Status::shape_mismatch;
   EMBER_TRY(check_kind(m, kind, out.size()));
   if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
@@ -577,8 +590,10 @@ Status predict(const Model& m, Span<const float> row, Span<unsigned char> scratc
   return Status::ok;
 }
 
+// An integer model has no float pipeline to run: unsupported_feature.
 Status transform(const Model& m, Span<const float> row, Span<unsigned char> scratch,
                  Span<float> out) noexcept {
+  if (integer_model(m)) return Status::unsupported_feature;
   if (row.size() != m.n_features || out.size() != m.model_features) return Status::shape_mismatch;
   if (scratch.size() < m.scratch_bytes) return Status::invalid_argument;
   const float* x = nullptr;
@@ -591,6 +606,10 @@ Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned
                      MatrixView<float> out) noexcept {
   if (rows.cols != m.n_features || out.rows != rows.rows) return Status::shape_mismatch;
   EMBER_TRY(check_kind(m, kind, out.cols));
+  if (integer_model(m)) {
+    for (std::size_t r = 0; r < rows.rows; ++r) EMBER_TRY(predict(m, rows.row(r), scratch, kind, out.row(r)));
+    return Status::ok;
+  }
 #if !EMBER_RUNTIME_FAST
   // The compact walk gains nothing from blocks of rows: one row at a time.
   for (std::size_t r = 0; r < rows.rows; ++r) EMBER_TRY(predict(m, rows.row(r), scratch, kind, out.row(r)));
@@ -620,5 +639,6 @@ Status predict_batch(const Model& m, MatrixView<const float> rows, Span<unsigned
   return Status::ok;
 #endif
 }
+#endif  // EMBER_RUNTIME_FLOAT
 
 }  // namespace ember

@@ -189,7 +189,7 @@ Status ModelWriter::check_width(std::uint32_t n_in) const noexcept {
 
 Status ModelWriter::begin_step(f::StepKind kind, std::uint16_t flags, std::uint32_t n_in,
                                std::uint32_t n_out) noexcept {
-  if (stage_ != Stage::steps) return fail(Status::invalid_argument);
+  if (stage_ != Stage::steps || quant_kind_ != 0) return fail(Status::invalid_argument);
   if (n_in != width_ || n_out == 0) return fail(Status::shape_mismatch);
   if (n_steps_ == 0) {
     EMBER_TRY(begin_section(f::SectionKind::pipeline, true));
@@ -313,7 +313,7 @@ Status ModelWriter::project(std::uint32_t n_in, std::uint32_t n_out, Span<const 
 }
 
 Status ModelWriter::linear(const LinearSpec& spec) noexcept {
-  if (stage_ != Stage::steps) return fail(Status::invalid_argument);
+  if (stage_ != Stage::steps || quant_kind_ != 0) return fail(Status::invalid_argument);
   if (spec.n_features != width_ || spec.n_outputs == 0 ||
       spec.weights.size() != std::size_t{spec.n_outputs} * spec.n_features ||
       spec.intercepts.size() != spec.n_outputs) {
@@ -335,7 +335,7 @@ Status ModelWriter::linear(const LinearSpec& spec) noexcept {
 }
 
 Status ModelWriter::trees(const TreeEnsembleSpec& spec) noexcept {
-  if (stage_ != Stage::steps) return fail(Status::invalid_argument);
+  if (stage_ != Stage::steps || quant_kind_ != 0) return fail(Status::invalid_argument);
   if (spec.n_features != width_ || spec.n_outputs == 0 || spec.trees.size() == 0 ||
       (spec.leaf_width != 1 && spec.leaf_width != spec.n_outputs) ||
       spec.base_score.size() != spec.n_outputs) {
@@ -602,10 +602,12 @@ Status ModelWriter::finish(std::size_t* size) noexcept {
   shape.n_outputs = n_outputs_;
   shape.n_classes = n_classes_;
   shape.task = task_;
+  shape.kind = quant_kind_ != 0 ? static_cast<ModelKind>(quant_kind_) : ModelKind::linear;
+  shape.n_features = width_;
   f::FileHeader h{};
   std::memcpy(h.magic, f::kMagic, 4);
   h.version_major = f::kVersionMajor;
-  h.version_minor = f::kVersionMinor;
+  h.version_minor = quant_kind_ != 0 ? f::kVersionMinorInteger : f::kVersionMinor;
   h.file_size = static_cast<std::uint32_t>(file_size);
   h.section_count = n_sections_;
   h.scratch_bytes = predict_scratch_bytes(shape);

@@ -24,3 +24,13 @@ extern "C" size_t ember_test_write_small_tree(void* buffer, size_t capacity) {
   std::memcpy(buffer, bytes.data(), bytes.size);
   return bytes.size;
 }
+
+// The integer regression tree of tests/support/quant_models.h.
+#include "quant_models.h"
+
+extern "C" size_t ember_test_write_quant_tree(void* buffer, size_t capacity) {
+  const auto bytes = ember::test::write_quant(ember::test::QuantTreeModel{});
+  if (bytes.status != ember::Status::ok || bytes.size > capacity) return 0;
+  std::memcpy(buffer, bytes.data(), bytes.size);
+  return bytes.size;
+}

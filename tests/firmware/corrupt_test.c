@@ -30,16 +30,8 @@
 #include "stack_paint.h"
 
 #include MODEL_HEADER
+#include "model_check.h"
 
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define MODEL_MACRO(suffix) CAT(MODEL_UPPER, suffix)
-
-#define MODEL_SIZE MODEL_MACRO(_BYTES)
-#define N_FEATURES MODEL_MACRO(_N_FEATURES)
-#define MAX2(a, b) ((a) > (b) ? (a) : (b))
 /* A corrupt model that loads may need other sizes than the original: it is
  * only run when they fit these buffers. */
 #define SCRATCH_CAP \
@@ -56,24 +48,6 @@ static ember_model model;
 static float scratch[(SCRATCH_CAP + 3) / 4];
 static float out[BATCH_ROWS][OUT_CAP];
 static fw_golden golden;
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        sh_write("FAILED: " STR(MODEL_ID) ": ");
-        sh_write(what);
-        sh_write("\n");
-        ++failures;
-    }
-}
-
-static uint32_t read_u32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 /* ---- the regions of the file: header, section table, each section -------- */
 typedef struct region {
@@ -109,7 +83,6 @@ static void find_regions(void)
         regions[i].stride = size <= MAX_POSITIONS ? 1u : (size / MAX_POSITIONS) | 1u;
     }
 }
-
 
 /* ---- running a corrupt model that loaded ---------------------------------- */
 static uint32_t runs, skipped;

@@ -6,21 +6,36 @@
 #include "ember/runtime/model.h"
 #include "ember/runtime/self_test.h"
 
-extern "C" int fw_golden_vectors(const void* bytes, size_t size, fw_golden* golden) {
-  *golden = fw_golden{};
+namespace {
+
+// Loads the model and fills *out from its golden section (View: GoldenVectors
+// or QuantGoldenVectors, read by `find`); an ember_status value.
+template <class View, class Out>
+int golden_view(const void* bytes, size_t size, ember::Status (*find)(const ember::Model&, View*), Out* out) {
+  *out = Out{};
   ember::Model model;
   ember::Status s = ember::load_model(bytes, size, &model);
   if (s != ember::Status::ok) return static_cast<int>(s);
-  ember::GoldenVectors g;
-  s = ember::golden_vectors(model, &g);
+  View g;
+  s = find(model, &g);
   if (s != ember::Status::ok) return static_cast<int>(s);
-  golden->n_rows = g.n_rows;
-  golden->n_features = g.n_features;
-  golden->n_raw = g.n_raw;
-  golden->n_proba = g.n_proba;
-  golden->rows = g.rows;
-  golden->expected = g.expected;
+  out->n_rows = g.n_rows;
+  out->n_features = g.n_features;
+  out->n_raw = g.n_raw;
+  out->n_proba = g.n_proba;
+  out->rows = g.rows;
+  out->expected = g.expected;
   return 0;
+}
+
+}  // namespace
+
+extern "C" int fw_golden_vectors(const void* bytes, size_t size, fw_golden* golden) {
+  return golden_view(bytes, size, &ember::golden_vectors, golden);
+}
+
+extern "C" int fw_quant_golden_vectors(const void* bytes, size_t size, fw_quant_golden* golden) {
+  return golden_view(bytes, size, &ember::quant_golden_vectors, golden);
 }
 
 extern "C" uint32_t fw_model_file_crc(const void* bytes, size_t file_size) {

@@ -55,7 +55,7 @@ target_link_options(ember_firmware_support INTERFACE
   -T${EMBER_FIRMWARE_LINKER_SCRIPT} -L${EMBER_FIRMWARE_DIR}/ld)
 
 function(ember_add_firmware name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXIT_STATUS" "DEFINES;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXIT_STATUS" "DEFINES;LIBRARIES;QEMU_OPTIONS")
   if(NOT arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "ember_add_firmware(${name}): no sources")
   endif()
@@ -71,12 +71,17 @@ function(ember_add_firmware name)
     COMMAND ${EMBER_ARM_SIZE} $<TARGET_FILE:${name}>
     VERBATIM)
 
+  set(runner ${EMBER_FIRMWARE_RUNNER})
+  if(arg_QEMU_OPTIONS)  # before the final -kernel
+    list(POP_BACK runner)
+    list(APPEND runner ${arg_QEMU_OPTIONS} -kernel)
+  endif()
   if(NOT arg_EXIT_STATUS OR arg_EXIT_STATUS EQUAL 0)
-    add_test(NAME ${name} COMMAND ${EMBER_FIRMWARE_RUNNER} $<TARGET_FILE:${name}>)
+    add_test(NAME ${name} COMMAND ${runner} $<TARGET_FILE:${name}>)
   else()
     add_test(NAME ${name}
              COMMAND ${CMAKE_COMMAND} -DEXIT_STATUS=${arg_EXIT_STATUS} -P ${EMBER_FIRMWARE_DIR}/expect_exit.cmake
-                     ${EMBER_FIRMWARE_RUNNER} $<TARGET_FILE:${name}>)
+                     ${runner} $<TARGET_FILE:${name}>)
   endif()
   # A hang is a failure (Timeout), whatever EXIT_STATUS says.
   set_tests_properties(${name} PROPERTIES TIMEOUT 60 LABELS firmware)

@@ -2,7 +2,9 @@
  *
  * The program uses the whole C API - ember_load, ember_predict in every
  * output kind, ember_predict_batch, ember_self_test, the scratch and shape
- * queries, ember_status_name - on models it picks at run time (through a
+ * queries, ember_status_name (with FOOTPRINT_INTEGER: ember_predict_q
+ * instead of ember_predict and ember_predict_batch, on integer models) -
+ * on models it picks at run time (through a
  * volatile pointer), so that the linker keeps every kind of model the
  * runtime build carries. For each model it prints one line with the peak
  * stack of each call, measured by stack painting:
@@ -85,9 +87,16 @@ static const model_ref models[] = {FOOTPRINT_MODELS(FOOTPRINT_REF)};
 #define N_MODELS (sizeof models / sizeof models[0])
 
 static ember_model model;
-static float scratch[(FOOTPRINT_SCRATCH + 3) / 4];
+static uint64_t scratch[(FOOTPRINT_SCRATCH + 7) / 8];
+#ifdef FOOTPRINT_INTEGER
+/* Integer models through ember_predict_q only: what an integer-only build
+ * (EMBER_RUNTIME_FLOAT=0) links. "batch" reports 0. */
+static int16_t row[FOOTPRINT_FEATURES];
+static int32_t out[FOOTPRINT_OUTPUTS];
+#else
 static float row[FOOTPRINT_FEATURES];
 static float out[FOOTPRINT_OUTPUTS];
+#endif
 /* Read at run time: the compiler cannot know which model or which output. */
 static const unsigned char *volatile chosen_bytes;
 static volatile uint32_t chosen_size;
@@ -123,8 +132,13 @@ static usage run(void)
         expect(EMBER_STATUS_invalid_argument, "buffer sizes");
         return u;
     }
+#ifdef FOOTPRINT_INTEGER
+    for (uint32_t i = 0; i < n; ++i)
+        row[i] = (int16_t)(i * 7u); /* any row will do */
+#else
     for (uint32_t i = 0; i < n; ++i)
         row[i] = (float)i * 0.5f; /* any row will do */
+#endif
     (void)ember_n_classes(&model);
 
     for (int k = EMBER_OUTPUT_RAW; k <= EMBER_OUTPUT_LABEL; ++k) {
@@ -134,6 +148,12 @@ static usage run(void)
         if (width == 0)
             continue;
         stack_paint();
+#ifdef FOOTPRINT_INTEGER
+        const ember_status s = ember_predict_q(&model, row, n, scratch, sizeof scratch, kind, out, width);
+        used = stack_used();
+        u.predict = used > u.predict ? used : u.predict;
+        expect(s, "ember_predict_q");
+#else
         const ember_status s = ember_predict(&model, row, n, scratch, sizeof scratch, kind, out, width);
         used = stack_used();
         u.predict = used > u.predict ? used : u.predict;
@@ -144,6 +164,7 @@ static usage run(void)
         used = stack_used();
         u.batch = used > u.batch ? used : u.batch;
         expect(b, "ember_predict_batch");
+#endif
     }
 
     stack_paint();

@@ -5,12 +5,13 @@
 #     a build of the runtime with those config.h options: STATIC library
 #     ember_runtime_<name>, compiled from the ember_runtime target's sources
 #     with the core's flags (ember_core_library) and -fstack-usage.
-#   ember_footprint(<config> RUNTIME <target> MODELS <name>...)
+#   ember_footprint(<config> [INTEGER] RUNTIME <target> MODELS <name>...)
 #   ember_footprint(empty EMPTY)
 #     image footprint_<config>.elf (and CTest test footprint_<config>): the
 #     whole C API on the models' NAME_small.h arrays, linked with <target>;
 #     and footprint/<config>.txt, the list tools/footprint reads: the image,
 #     the runtime and base objects (for their .su / .ci files), the models.
+#     INTEGER: the models are integer ones, run through ember_predict_q.
 include_guard(GLOBAL)
 
 # GCC's per-function stack frames (.su) and call graph with them (.ci), next
@@ -26,7 +27,7 @@ function(ember_firmware_runtime name)
 endfunction()
 
 function(ember_footprint config)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "EMPTY" "RUNTIME" "MODELS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EMPTY;INTEGER" "RUNTIME" "MODELS")
   set(image footprint_${config})
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/footprint/${config})
   if(arg_EMPTY)
@@ -59,7 +60,11 @@ ${includes}
 #define FOOTPRINT_FEATURES ${features}
 #define FOOTPRINT_OUTPUTS ${outputs}
 " @ONLY)
-    ember_add_firmware(${image} footprint.c ${headers} LIBRARIES ${arg_RUNTIME})
+    set(defines)
+    if(arg_INTEGER)
+      set(defines DEFINES FOOTPRINT_INTEGER)
+    endif()
+    ember_add_firmware(${image} footprint.c ${headers} ${defines} LIBRARIES ${arg_RUNTIME})
     target_include_directories(${image} PRIVATE ${dir} ${EMBER_FIRMWARE_MODEL_DIR})
     set(objects "$<JOIN:$<TARGET_OBJECTS:${arg_RUNTIME}>,\n>\n$<JOIN:$<TARGET_OBJECTS:ember_base>,\n>\n")
   endif()
@@ -75,16 +80,30 @@ ember_footprint(empty EMPTY)
 # Everything compiled in (config.h defaults), all five models.
 ember_footprint(runtime RUNTIME ember_runtime
   MODELS bc_logistic iris_multinomial penguins_linear penguins_forest bc_gbdt)
-# One kind of model, every variant of it.
-ember_firmware_runtime(linear_only DEFINES EMBER_RUNTIME_TREES=0 EMBER_RUNTIME_METADATA=0)
+# One kind of model, every variant of it (float models only: no integer
+# models, EMBER_RUNTIME_INTEGER=0, as a float-only application builds it).
+ember_firmware_runtime(linear_only DEFINES EMBER_RUNTIME_TREES=0 EMBER_RUNTIME_METADATA=0 EMBER_RUNTIME_INTEGER=0)
 ember_footprint(linear_only RUNTIME ember_runtime_linear_only MODELS bc_logistic iris_multinomial penguins_linear)
-ember_firmware_runtime(trees_only DEFINES EMBER_RUNTIME_LINEAR=0 EMBER_RUNTIME_PIPELINE=0 EMBER_RUNTIME_METADATA=0)
+ember_firmware_runtime(trees_only DEFINES EMBER_RUNTIME_LINEAR=0 EMBER_RUNTIME_PIPELINE=0 EMBER_RUNTIME_METADATA=0
+                                         EMBER_RUNTIME_INTEGER=0)
 ember_footprint(trees_only RUNTIME ember_runtime_trees_only MODELS penguins_forest bc_gbdt)
 # One model, with only what it needs: the logistic model's pipeline is impute
 # (2) and affine (16); the trees use 16-bit node words (2).
-ember_firmware_runtime(logistic DEFINES EMBER_RUNTIME_TREES=0 EMBER_RUNTIME_METADATA=0 EMBER_RUNTIME_STEPS=18)
+ember_firmware_runtime(logistic DEFINES EMBER_RUNTIME_TREES=0 EMBER_RUNTIME_METADATA=0 EMBER_RUNTIME_STEPS=18
+                                       EMBER_RUNTIME_INTEGER=0)
 ember_footprint(logistic RUNTIME ember_runtime_logistic MODELS bc_logistic)
 ember_firmware_runtime(trees_words16 DEFINES EMBER_RUNTIME_LINEAR=0 EMBER_RUNTIME_PIPELINE=0 EMBER_RUNTIME_METADATA=0
-                                            EMBER_RUNTIME_WORDS=2)
+                                            EMBER_RUNTIME_WORDS=2 EMBER_RUNTIME_INTEGER=0)
 ember_footprint(forest RUNTIME ember_runtime_trees_words16 MODELS penguins_forest)
 ember_footprint(gbdt RUNTIME ember_runtime_trees_words16 MODELS bc_gbdt)
+# Integer models only (EMBER_RUNTIME_FLOAT=0: no float code at all), through
+# ember_predict_q: everything, linear models and their folded pipelines,
+# trees.
+ember_firmware_runtime(integer DEFINES EMBER_RUNTIME_FLOAT=0 EMBER_RUNTIME_METADATA=0)
+ember_footprint(integer INTEGER RUNTIME ember_runtime_integer
+  MODELS bc_logistic_q iris_multinomial_q penguins_linear_q penguins_forest_q bc_gbdt_q)
+ember_firmware_runtime(integer_linear DEFINES EMBER_RUNTIME_FLOAT=0 EMBER_RUNTIME_METADATA=0 EMBER_RUNTIME_TREES=0)
+ember_footprint(integer_linear INTEGER RUNTIME ember_runtime_integer_linear
+  MODELS bc_logistic_q iris_multinomial_q penguins_linear_q)
+ember_firmware_runtime(integer_trees DEFINES EMBER_RUNTIME_FLOAT=0 EMBER_RUNTIME_METADATA=0 EMBER_RUNTIME_LINEAR=0)
+ember_footprint(integer_trees INTEGER RUNTIME ember_runtime_integer_trees MODELS penguins_forest_q bc_gbdt_q)

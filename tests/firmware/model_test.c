@@ -26,22 +26,8 @@
 #include "stack_paint.h"
 
 #include MODEL_HEADER
+#include "model_check.h"
 
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define MODEL_MACRO(suffix) CAT(MODEL_UPPER, suffix)
-
-#define MODEL_SIZE MODEL_MACRO(_BYTES)
-#define N_FEATURES MODEL_MACRO(_N_FEATURES)
-#define N_CLASSES MODEL_MACRO(_N_CLASSES)
-#define RAW_SIZE MODEL_MACRO(_RAW_SIZE)
-#define PROBA_SIZE MODEL_MACRO(_PROBABILITY_SIZE)
-#define LABEL_SIZE MODEL_MACRO(_LABEL_SIZE)
-#define GOLDEN_ROWS MODEL_MACRO(_GOLDEN_ROWS)
-
-#define MAX2(a, b) ((a) > (b) ? (a) : (b))
 #define SCRATCH_BYTES \
     MAX2(MODEL_MACRO(_SCRATCH_BYTES), MAX2(MODEL_MACRO(_BATCH_SCRATCH_BYTES), MODEL_MACRO(_SELF_TEST_SCRATCH_BYTES)))
 #define OUT_MAX MAX2(RAW_SIZE, MAX2(PROBA_SIZE, LABEL_SIZE))
@@ -51,38 +37,6 @@ static ember_model model;
 static float scratch[(SCRATCH_BYTES + 3) / 4]; /* float-aligned, as the runtime wants */
 static float single[BATCH_ROWS][OUT_MAX];
 static float batch[BATCH_ROWS][OUT_MAX];
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        sh_write("FAILED: " STR(MODEL_ID) ": ");
-        sh_write(what);
-        sh_write("\n");
-        ++failures;
-    }
-}
-
-static void check_status(ember_status got, ember_status want, const char *what)
-{
-    if (got != want) {
-        sh_write("FAILED: " STR(MODEL_ID) ": ");
-        sh_write(what);
-        sh_write(": ");
-        sh_write(ember_status_name(got));
-        sh_write(", expected ");
-        sh_write(ember_status_name(want));
-        sh_write("\n");
-        ++failures;
-    }
-}
-
-static uint32_t read_u32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 static const char *const kind_names[3] = {"raw", "probability", "label"};
 

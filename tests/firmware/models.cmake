@@ -42,6 +42,32 @@ set(EMBER_FIRMWARE_DATA_DIR ${PROJECT_SOURCE_DIR}/tests/data)
 file(MAKE_DIRECTORY ${EMBER_FIRMWARE_MODEL_DIR})
 set(EMBER_FIRMWARE_MODELS)
 
+# ember_firmware_model_headers(<name> <model.ember> <golden csv>)
+# <name>.h with every row of the csv as golden vectors (GOLD, or QGLD for an
+# integer model: export-c picks) and <name>_small.h with the first
+# EMBER_FIRMWARE_SMALL_GOLDEN. The header comment, the bytes and the rows all
+# come from the file: no row count is hard-coded here.
+function(ember_firmware_model_headers name model golden_data)
+  file(STRINGS ${golden_data} lines)
+  list(LENGTH lines n_lines)
+  math(EXPR n_rows "${n_lines} - 1")
+  foreach(variant IN ITEMS full small)
+    if(variant STREQUAL "full")
+      set(id ${name})
+      set(rows ${n_rows})
+    else()
+      set(id ${name}_small)
+      set(rows ${EMBER_FIRMWARE_SMALL_GOLDEN})
+    endif()
+    add_custom_command(OUTPUT ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h
+      COMMAND ${EMBER_HOST_CLI} export-c ${model} -o ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h --name ${id}
+              --strip-metadata --golden ${rows} ${golden_data}
+      DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${model} ${golden_data}
+      COMMENT "ember export-c: ${id}.h, ${rows} golden rows"
+      VERBATIM)
+  endforeach()
+endfunction()
+
 # ember_firmware_model(<name> DATA <csv> [GOLDEN_DATA <csv>] TRAIN <args>...)
 # Trains <name>.ember on DATA with `ember train DATA <args>`, then writes
 # <name>.h (golden vectors: every row of GOLDEN_DATA, default DATA) and
@@ -57,26 +83,7 @@ function(ember_firmware_model name)
     DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${arg_DATA}
     COMMENT "ember train: ${name}"
     VERBATIM)
-  # Every data row as a golden vector (the header comment, the bytes and the
-  # rows all come from the file: no row count is hard-coded here).
-  file(STRINGS ${arg_GOLDEN_DATA} lines)
-  list(LENGTH lines n_lines)
-  math(EXPR n_rows "${n_lines} - 1")
-  foreach(variant IN ITEMS full small)
-    if(variant STREQUAL "full")
-      set(id ${name})
-      set(rows ${n_rows})
-    else()
-      set(id ${name}_small)
-      set(rows ${EMBER_FIRMWARE_SMALL_GOLDEN})
-    endif()
-    add_custom_command(OUTPUT ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h
-      COMMAND ${EMBER_HOST_CLI} export-c ${model} -o ${EMBER_FIRMWARE_MODEL_DIR}/${id}.h --name ${id}
-              --strip-metadata --golden ${rows} ${arg_GOLDEN_DATA}
-      DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${model} ${arg_GOLDEN_DATA}
-      COMMENT "ember export-c: ${id}.h, ${rows} golden rows"
-      VERBATIM)
-  endforeach()
+  ember_firmware_model_headers(${name} ${model} ${arg_GOLDEN_DATA})
   set(EMBER_FIRMWARE_MODELS ${EMBER_FIRMWARE_MODELS} ${name} PARENT_SCOPE)
 endfunction()
 
@@ -113,3 +120,35 @@ ember_firmware_model(penguins_forest DATA ${EMBER_FIRMWARE_DATA_DIR}/penguins.cs
 # (e) gradient boosting, 100 trees.
 ember_firmware_model(bc_gbdt DATA ${EMBER_FIRMWARE_DATA_DIR}/breast_cancer.csv
   TRAIN --target diagnosis --model gbdt --param n_estimators=100)
+
+# ---- integer (quantized) models --------------------------------------------
+# ember_firmware_qmodel(<name> FROM <float model name> CALIBRATION <csv>
+#                       [GOLDEN_DATA <csv>] [ARGS <quantize args>...])
+#   ember quantize FROM.ember --calibration CSV ARGS -o <name>.ember
+#   ember export-c <name>.ember ... --golden N CSV   (integer golden vectors, QGLD)
+# gives <name>.h and <name>_small.h as ember_firmware_model does, and adds
+# <name> to EMBER_FIRMWARE_QMODELS.
+set(EMBER_FIRMWARE_QMODELS)
+function(ember_firmware_qmodel name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "FROM;CALIBRATION;GOLDEN_DATA" "ARGS")
+  if(NOT arg_GOLDEN_DATA)
+    set(arg_GOLDEN_DATA ${arg_CALIBRATION})
+  endif()
+  set(source ${EMBER_FIRMWARE_MODEL_DIR}/${arg_FROM}.ember)
+  set(model ${EMBER_FIRMWARE_MODEL_DIR}/${name}.ember)
+  add_custom_command(OUTPUT ${model}
+    COMMAND ${EMBER_HOST_CLI} quantize ${source} --calibration ${arg_CALIBRATION} ${arg_ARGS} -o ${model}
+    DEPENDS ember_host_cli ${EMBER_HOST_CLI} ${source} ${arg_CALIBRATION}
+    COMMENT "ember quantize: ${name}"
+    VERBATIM)
+  ember_firmware_model_headers(${name} ${model} ${arg_GOLDEN_DATA})
+  set(EMBER_FIRMWARE_QMODELS ${EMBER_FIRMWARE_QMODELS} ${name} PARENT_SCOPE)
+endfunction()
+
+# The float models above, quantized to int16 inputs on their own data.
+ember_firmware_qmodel(bc_logistic_q FROM bc_logistic CALIBRATION ${EMBER_FIRMWARE_DATA_DIR}/breast_cancer.csv)
+ember_firmware_qmodel(iris_multinomial_q FROM iris_multinomial CALIBRATION ${EMBER_FIRMWARE_DATA_DIR}/iris.csv)
+ember_firmware_qmodel(penguins_linear_q FROM penguins_linear CALIBRATION ${penguins_mass}
+  GOLDEN_DATA ${EMBER_FIRMWARE_DATA_DIR}/penguins.csv)
+ember_firmware_qmodel(penguins_forest_q FROM penguins_forest CALIBRATION ${EMBER_FIRMWARE_DATA_DIR}/penguins.csv)
+ember_firmware_qmodel(bc_gbdt_q FROM bc_gbdt CALIBRATION ${EMBER_FIRMWARE_DATA_DIR}/breast_cancer.csv)

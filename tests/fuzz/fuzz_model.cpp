@@ -9,6 +9,7 @@
 #include "ember/runtime/metadata.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/predict_q.h"
 #include "ember/runtime/self_test.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,9 +31,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t width = ember::output_size(m, kind);
     if (width == 0) continue;
     std::vector<float> out(3 * width);
-    ember::predict(m, ember::Span<const float>(rows.data(), m.n_features), s, kind, ember::Span<float>(out.data(), width));
-    ember::predict_batch(m, ember::MatrixView<const float>{rows.data(), 3, m.n_features, m.n_features}, s, kind,
-                         ember::MatrixView<float>{out.data(), 3, width, width});
+    ember::predict(m, ember::Span<const float>(rows.data(), m.n_features), s, kind,
+                   ember::Span<float>(out.data(), width));
+    ember::predict_batch(m, ember::MatrixView<const float>{rows.data(), 3, m.n_features, m.n_features}, s,
+                         kind, ember::MatrixView<float>{out.data(), 3, width, width});
+  }
+  // Integer models: predict_q on integer rows (missing codes, extremes).
+  if (ember::is_integer_model(m)) {
+    std::vector<std::int16_t> q(m.n_features);
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      const std::int16_t values[] = {0, -32768, 32767, 1, 2, -1, 10};
+      q[i] = values[i % 7];
+    }
+    for (const auto kind : {ember::Output::raw, ember::Output::probability, ember::Output::label}) {
+      std::vector<std::int32_t> out(ember::output_size(m, kind));
+      ember::predict_q(m, ember::Span<const std::int16_t>(q.data(), q.size()), s, kind,
+                       ember::Span<std::int32_t>(out.data(), out.size()));
+    }
   }
   // Golden vectors (GOLD) are not verified by load_model: self_test checks them.
   std::vector<unsigned char> test_scratch(ember::self_test_scratch_bytes(m));

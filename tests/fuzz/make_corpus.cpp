@@ -12,6 +12,7 @@
 
 #include "ember/writer/model_writer.h"
 #include "model_bytes.h"
+#include "quant_models.h"
 #include "random_model.h"
 
 namespace f = ember::format;
@@ -103,5 +104,20 @@ int main(int argc, char** argv) {
                      w.metadata_strings({"features", 8}, Span<const ember::StringView>(names, 3));
                      w.metadata_string({"target", 6}, {"y", 1});
                    }));
+  // Integer models (1.2), with QGLD golden vectors on the tree.
+  static const std::vector<std::int16_t> golden_rows = {5, 1, 10, 0, -32768, 2};
+  static const std::vector<std::int32_t> golden_out = {106, 106, 3006, 3006, 3006, 3006};
+  failures += save(dir, "quant_trees_golden.ember", ember::test::write_model([](ember::ModelWriter& w) {
+                     ember::test::QuantTreeModel{}.write(w, &golden_rows, &golden_out);
+                   }));
+  // The forest and the softmax model carry the outputs this build's
+  // predict_q gives (the device replays them: tests/firmware/predict_q_test.c).
+  static const std::vector<std::int16_t> forest_rows = {5, 0, 30, 1, 25, 2, -32768, 7, 19, -32768, 20, 1};
+  failures += save(dir, "quant_forest_proba.ember",
+                   ember::test::write_quant_golden(ember::test::QuantForestModel{}, forest_rows));
+  static const std::vector<std::int16_t> linear_rows = {20,     50, 1,  0,     -5,    0, -100,   200,    5,
+                                                        -32768, 99, -1, 32767, 32767, 1, -32767, -32767, 0};
+  failures += save(dir, "quant_linear_softmax.ember",
+                   ember::test::write_quant_golden(ember::test::quant_linear_softmax(), linear_rows));
   return failures == 0 ? 0 : 1;
 }

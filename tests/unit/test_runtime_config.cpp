@@ -16,6 +16,8 @@
 #include "ember/runtime/config.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/predict_q.h"
+#include "ember/runtime/self_test.h"
 
 namespace {
 
@@ -84,6 +86,7 @@ TEST_CASE("each corpus model loads or is refused as this build's options say") {
   for (const Case& c : cases) {
     CAPTURE(c.name);
     const bool runnable =
+        EMBER_RUNTIME_FLOAT &&
         (c.linear ? EMBER_RUNTIME_LINEAR
                   : EMBER_RUNTIME_TREES && two_byte_words && c.depth <= EMBER_RUNTIME_MAX_TREE_DEPTH) &&
         (c.steps == 0 || (EMBER_RUNTIME_PIPELINE && (c.steps & ~EMBER_RUNTIME_STEPS) == 0));
@@ -97,5 +100,46 @@ TEST_CASE("each corpus model loads or is refused as this build's options say") {
     REQUIRE(s == ember::Status::ok);
     CHECK((m.metadata == nullptr) == (EMBER_RUNTIME_METADATA == 0 || m.metadata_size == 0));
     check_predicts(m);
+  }
+}
+
+TEST_CASE("each integer corpus model loads or is refused as this build's options say") {
+  struct Case {
+    const char* name;
+    bool trees;
+    bool golden;  // has QGLD vectors
+  };
+  const Case cases[] = {{"quant_trees_golden.ember", true, true},
+                        {"quant_forest_proba.ember", true, true},
+                        {"quant_linear_softmax.ember", false, true}};
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const bool runnable = EMBER_RUNTIME_INTEGER && (c.trees ? EMBER_RUNTIME_TREES : EMBER_RUNTIME_LINEAR);
+    ember::Model m;
+    const ember::Status s = load(c.name, &m);
+    if (!runnable) {
+      CHECK(s == ember::Status::unsupported_feature);
+      CHECK(m.n_features == 0);
+      continue;
+    }
+    REQUIRE(s == ember::Status::ok);
+    REQUIRE(ember::is_integer_model(m));
+    std::vector<unsigned char> scratch(ember::self_test_scratch_bytes(m));
+    const ember::Span<unsigned char> sc(scratch.data(), scratch.size());
+    std::vector<std::int16_t> q(m.n_features, 1);
+    std::vector<float> x(m.n_features, 0.5f);
+    for (auto kind : {ember::Output::raw, ember::Output::probability, ember::Output::label}) {
+      const std::size_t width = ember::output_size(m, kind);
+      if (width == 0) continue;
+      std::vector<std::int32_t> out(width);
+      std::vector<float> fout(width);
+      CHECK(ember::predict_q(m, ember::Span<const std::int16_t>(q.data(), q.size()), sc, kind,
+                             ember::Span<std::int32_t>(out.data(), width)) == ember::Status::ok);
+      // The float entry point exists only with float support.
+      CHECK(ember::predict(m, ember::Span<const float>(x.data(), x.size()), sc, kind,
+                           ember::Span<float>(fout.data(), width)) ==
+            (EMBER_RUNTIME_FLOAT ? ember::Status::ok : ember::Status::unsupported_feature));
+    }
+    if (c.golden) CHECK(ember::self_test(m, sc, nullptr) == ember::Status::ok);
   }
 }

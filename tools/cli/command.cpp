@@ -11,9 +11,10 @@
 namespace ember::cli {
 
 const std::vector<Command>& all_commands() {
-  static const std::vector<Command> commands = {
-      describe_command(), train_command(),   eval_command(),    cv_command(),       search_command(),
-      runs_command(),     predict_command(), inspect_command(), export_c_command(), synth_command()};
+  static const std::vector<Command> commands = {describe_command(), train_command(),   eval_command(),
+                                                cv_command(),       search_command(),  runs_command(),
+                                                predict_command(),  inspect_command(), export_c_command(),
+                                                quantize_command(), synth_command()};
   return commands;
 }
 

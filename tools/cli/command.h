@@ -74,6 +74,7 @@ Command cv_command();
 Command search_command();
 Command runs_command();
 Command synth_command();
+Command quantize_command();
 
 }  // namespace ember::cli
 

@@ -10,10 +10,12 @@
 #include "command.h"
 #include "ember/base/arena.h"
 #include "ember/metrics.h"
+#include "ember/runtime/predict_q.h"
 #include "host/evaluation.h"
 #include "host/heap_upstream.h"
 #include "host/json_writer.h"
 #include "host/model_input.h"
+#include "host/quant_report.h"
 #include "host/suggest.h"
 #include "host/text.h"
 
@@ -97,6 +99,7 @@ int run_eval(const ParsedArgs& args) {
     if (!host::predict_rows(data_path, lm, in, Output::probability, &proba, &error)) {
       return fail("eval", error.to_string());
     }
+    if (is_integer_model(m)) host::renormalize_probabilities(&proba, m.n_classes);  // Q0.16 rows
     if (!host::evaluate_classes(y, proba, m.n_classes, &ev, &error)) return fail("eval", error.to_string());
   } else {
     for (std::size_t i = 0; i < n; ++i) {

@@ -15,6 +15,7 @@
 #include "host/json_writer.h"
 #include "host/model_file.h"
 #include "host/model_input.h"
+#include "host/quant_golden.h"
 #include "params.h"
 
 namespace ember::cli {
@@ -70,8 +71,8 @@ int run_export_c(const ParsedArgs& args) {
   if (golden_rows == 0) {
     // Golden vectors already in the file go to the device as they are, so
     // they must pass here first.
-    GoldenVectors g;
-    const Status found = golden_vectors(lm.model, &g);
+    std::uint32_t found_rows = 0;
+    const Status found = host::find_golden_rows(lm.model, &found_rows);
     if (found != Status::ok && found != Status::section_not_found)
       return fail("export-c", model_path + ": corrupt golden vectors (GOLD section): " + status_text(found));
     if (found == Status::ok) {
@@ -119,8 +120,8 @@ int run_export_c(const ParsedArgs& args) {
   final_model.size = bytes.size();
   if (!host::load_model_storage(&final_model, &error)) return fail("export-c", error.to_string());
   const Model& m = final_model.model;
-  GoldenVectors g;
-  const std::uint32_t stored_rows = golden_vectors(m, &g) == Status::ok ? g.n_rows : 0;
+  std::uint32_t stored_rows = 0;
+  host::find_golden_rows(m, &stored_rows);
   const std::string header = host::c_header(m, bytes, name, {model_path, EMBER_VERSION});
   if (!host::write_file_atomic(output, header, &error)) return fail("export-c", error.to_string());
 

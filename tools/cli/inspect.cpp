@@ -8,10 +8,13 @@
 #include "ember/runtime/metadata.h"
 #include "ember/runtime/model_format.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/predict_q.h"
 #include "ember/runtime/self_test.h"
 #include "host/device_footprint.h"
 #include "host/json_writer.h"
 #include "host/model_file.h"
+#include "host/quant_golden.h"
+#include "inspect_quant.h"
 
 namespace ember::cli {
 
@@ -137,10 +140,12 @@ Report gather(const host::LoadedModel& lm) {
     std::memcpy(&s, m.bytes + sizeof h + i * sizeof s, sizeof s);
     r.sections.push_back({fourcc_text(s.kind), s.offset, s.size, (s.flags & f::kSectionRequired) != 0});
     if (s.kind == static_cast<std::uint32_t>(f::SectionKind::metadata)) r.metadata_bytes = s.size;
-    if (s.kind == static_cast<std::uint32_t>(f::SectionKind::golden)) r.golden_bytes = s.size;
+    if (s.kind == static_cast<std::uint32_t>(f::SectionKind::golden) ||
+        s.kind == static_cast<std::uint32_t>(f::SectionKind::quant_golden))
+      r.golden_bytes = s.size;
   }
-  GoldenVectors golden;
-  r.golden_status = golden_vectors(m, &golden);
+  std::uint32_t golden_rows = 0;  // GOLD, or an integer model's QGLD
+  r.golden_status = host::find_golden_rows(m, &golden_rows);
   if (r.golden_status == Status::ok) {
     std::vector<unsigned char> scratch(self_test_scratch_bytes(m));
     self_test(m, Span<unsigned char>(scratch.data(), scratch.size()), &r.self_test);
@@ -203,7 +208,7 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
     j.end_object();
   }
   j.end_array().key("model").begin_object();
-  j.key("kind").value(m.kind == ModelKind::linear ? "linear" : "trees");
+  j.key("kind").value(model_kind_name(m));
   j.key("n_features").value(static_cast<std::uint64_t>(m.model_features));
   j.key("n_outputs").value(static_cast<std::uint64_t>(m.n_outputs)).key("link").value(link_name(m.link));
   if (m.kind == ModelKind::trees) {
@@ -219,6 +224,8 @@ void print_json(const std::string& path, const host::LoadedModel& lm, const Repo
     j.key("bytes_per_leaf").value(static_cast<std::uint64_t>(4 * t.leaf_width));
   }
   j.end_object();
+  j.key("integer");
+  integer_model_json(lm, &j);
   j.key("memory").begin_object();
   j.key("flash_bytes").value(static_cast<std::uint64_t>(m.file_size));
   j.key("flash_bytes_without_metadata").value(static_cast<std::uint64_t>(m.file_size - r.metadata_bytes));
@@ -315,8 +322,12 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
     }
   }
   std::printf("\nmodel       %s%s%s, %u features -> %u outputs, link %s\n",
-              m.kind == ModelKind::linear ? "linear" : "tree ensemble", lm.model_type.empty() ? "" : " ",
-              lm.model_type.c_str(), m.model_features, m.n_outputs, link_name(m.link));
+              is_integer_model(m)
+                  ? (m.kind == ModelKind::quant_linear ? "integer linear" : "integer tree ensemble")
+              : m.kind == ModelKind::linear ? "linear"
+                                            : "tree ensemble",
+              lm.model_type.empty() ? "" : " ", lm.model_type.c_str(), m.model_features, m.n_outputs,
+              link_name(m.link));
   if (m.kind == ModelKind::trees) {
     const f::TreesHeader& t = *m.trees;
     std::printf("  trees %u, internal nodes %u, leaves %u, max depth %u, %s of trees\n", t.n_trees,
@@ -324,6 +335,7 @@ void print_text(const std::string& path, const host::LoadedModel& lm, const Repo
     std::printf("  %u bytes per internal node (f32 threshold + %u-byte word), %u bytes per leaf\n",
                 4 + t.word_bytes, t.word_bytes, 4 * t.leaf_width);
   }
+  print_integer_model(lm);
   std::printf("\nmemory\n");
   std::printf("  flash      %u bytes (%zu without metadata)\n", m.file_size, m.file_size - r.metadata_bytes);
   std::printf("  RAM        %zu bytes on this host: %zu scratch + %zu model view (batch scratch %zu)\n",

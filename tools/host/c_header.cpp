@@ -1,4 +1,5 @@
 #include "host/c_header.h"
+#include "host/quant_golden.h"
 
 #include <cstdio>
 #include <cstring>
@@ -142,8 +143,8 @@ std::string c_name_from_path(const std::string& path) {
 std::string c_header(const Model& m, std::string_view bytes, const std::string& name,
                      const CHeaderSource& source) {
   const std::string up = upper(name);
-  GoldenVectors golden;
-  const std::uint32_t golden_rows = golden_vectors(m, &golden) == Status::ok ? golden.n_rows : 0;
+  std::uint32_t golden_rows = 0;  // GOLD, or an integer model's QGLD
+  find_golden_rows(m, &golden_rows);
   f::FileHeader h;
   std::memcpy(&h, bytes.data(), sizeof h);
   char crc[16];

@@ -19,9 +19,9 @@ struct DeviceFootprint {
 };
 
 constexpr DeviceFootprint kDeviceFootprint[] = {
-    {"m0", "Cortex-M0", 13016, 508, 344, 344, 116},
-    {"m3", "Cortex-M3", 9848, 448, 264, 304, 116},
-    {"m4", "Cortex-M4", 8196, 416, 244, 284, 116},
+    {"m0", "Cortex-M0", 18494, 692, 344, 588, 116},
+    {"m3", "Cortex-M3", 15218, 576, 264, 456, 116},
+    {"m4", "Cortex-M4", 13526, 576, 244, 456, 116},
 };
 
 }  // namespace ember::host

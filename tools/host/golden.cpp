@@ -5,9 +5,11 @@
 
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
+#include "ember/runtime/predict_q.h"
 #include "ember/runtime/self_test.h"
 #include "host/model_file.h"
 #include "host/model_input.h"
+#include "host/quant_golden.h"
 
 namespace ember::host {
 
@@ -95,6 +97,37 @@ bool rewrite(const Model& m, std::uint32_t drop, const Piece& add, std::uint16_t
   return true;
 }
 
+// The device's check, run here on the file just made: it must pass on the
+// host that wrote it.
+bool passes_self_test(const std::string& file, Error* error) {
+  Loaded check;
+  if (!load(file, &check, error)) return false;
+  std::vector<unsigned char> test_scratch(self_test_scratch_bytes(check.model));
+  SelfTestResult result;
+  const Status s =
+      self_test(check.model, Span<unsigned char>(test_scratch.data(), test_scratch.size()), &result);
+  if (s == Status::ok) return true;
+  error->message = "the golden vectors just written fail their self-test: " + status_text(s);
+  return false;
+}
+
+// An integer model's golden vectors: a QGLD section (int16 rows, exact
+// int32 outputs of predict_q), replacing any QGLD or GOLD it had.
+bool add_quant_golden(const Model& m, const std::vector<float>& rows, std::string* out, Error* error) {
+  std::string payload;
+  if (!quant_golden_payload(m, rows, &payload, error)) return false;
+  std::string without_gold, file;
+  Loaded base;
+  const auto gold = static_cast<std::uint32_t>(f::SectionKind::golden);
+  const auto qgld = static_cast<std::uint32_t>(f::SectionKind::quant_golden);
+  if (!rewrite(m, gold, Piece{0, 0, {}}, 0, &without_gold, error) || !load(without_gold, &base, error) ||
+      !rewrite(base.model, qgld, Piece{qgld, 0, payload}, f::kVersionMinorInteger, &file, error) ||
+      !passes_self_test(file, error))
+    return false;
+  *out = std::move(file);
+  return true;
+}
+
 }  // namespace
 
 bool add_golden_vectors(std::string_view model, const std::vector<float>& rows, std::string* out,
@@ -109,6 +142,7 @@ bool add_golden_vectors(std::string_view model, const std::vector<float>& rows, 
     return false;
   }
   const std::size_t n_rows = rows.size() / width;
+  if (is_integer_model(m)) return add_quant_golden(m, rows, out, error);
   f::GoldenHeader g{};
   g.n_features = m.n_features;
   g.n_raw = static_cast<std::uint32_t>(output_size(m, Output::raw));

@@ -26,6 +26,18 @@
 //                           devices, where the lockstep paths do not pay.
 //                           Both give bit-identical results. Defaults to 0 on
 //                           Cortex-M (ARM M-profile) and 1 elsewhere.
+//   EMBER_RUNTIME_INTEGER   1: integer (quantized) models (QINP with QTRE or
+//                           QLIN; predict_q.h). 0: they are refused. QTRE
+//                           also needs EMBER_RUNTIME_TREES, QLIN
+//                           EMBER_RUNTIME_LINEAR.
+//   EMBER_RUNTIME_FLOAT     1: float models (PIPE, LINR, TREE) and the float
+//                           entry points. 0: float models are refused, and
+//                           no float operation is compiled into the loader
+//                           or the predictors, so an integer-only image on a
+//                           core without an FPU links no soft-float routine;
+//                           predict(), predict_batch(), transform() and
+//                           quantize_row() then return unsupported_feature,
+//                           and self_test() runs only QGLD golden vectors.
 //   EMBER_RUNTIME_MAX_TREE_DEPTH  the deepest tree load_model accepts (at most
 //                           format::kMaxTreeDepth, 128); its verifier keeps
 //                           4 bytes of stack per level. Defaults to 32 on
@@ -67,6 +79,14 @@
 #endif
 #endif
 
+#ifndef EMBER_RUNTIME_INTEGER
+#define EMBER_RUNTIME_INTEGER 1
+#endif
+
+#ifndef EMBER_RUNTIME_FLOAT
+#define EMBER_RUNTIME_FLOAT 1
+#endif
+
 #ifndef EMBER_RUNTIME_MAX_TREE_DEPTH
 #if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
 #define EMBER_RUNTIME_MAX_TREE_DEPTH 32  // 128 bytes of verifier stack
@@ -80,6 +100,9 @@
 #endif
 #if !EMBER_RUNTIME_LINEAR && !EMBER_RUNTIME_TREES
 #error "the runtime needs at least one model kind"
+#endif
+#if !EMBER_RUNTIME_FLOAT && !EMBER_RUNTIME_INTEGER
+#error "the runtime needs float or integer models (EMBER_RUNTIME_FLOAT, EMBER_RUNTIME_INTEGER)"
 #endif
 #if EMBER_RUNTIME_TREES && (EMBER_RUNTIME_WORDS & 14) == 0
 #error "EMBER_RUNTIME_WORDS must allow at least one node-word width (2, 4 or 8)"

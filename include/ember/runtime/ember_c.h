@@ -40,10 +40,10 @@ typedef enum ember_output {
 } ember_output;
 
 /* A loaded model: a view into the caller's bytes, which must outlive it.
- * Opaque; fill it with ember_load. Sized for the C++ Model it holds: 116
- * bytes on 32-bit targets, 176 on 64-bit ones (pointers, then 32-bit fields). */
+ * Opaque; fill it with ember_load. Sized for the C++ Model it holds: 124
+ * bytes on 32-bit targets, 192 on 64-bit ones (pointers, then 32-bit fields). */
 typedef struct ember_model {
-  void* opaque_pointers[15];
+  void* opaque_pointers[17];
   uint32_t opaque_words[14];
 } ember_model;
 
@@ -85,6 +85,27 @@ ember_status ember_predict_batch(const ember_model* model, const float* rows, si
 ember_status ember_self_test(const ember_model* model, void* scratch, size_t scratch_size,
                              uint32_t* rows_checked, uint32_t* first_bad_row);
 size_t ember_self_test_scratch_bytes(const ember_model* model);
+
+/* Integer models (quantized; 1.2). ember_predict also runs them (it
+ * quantizes the float row first); these take the integer row directly and
+ * use integer operations only.
+ * ember_is_integer_model: 1 for an integer model, else 0.
+ * ember_output_frac_bits: F of the raw outputs (value x 2^-F); 0 for float.
+ * ember_scratch_bytes_q: scratch for ember_predict_q (the same figure as
+ * ember_scratch_bytes for an integer model).
+ * ember_predict_q: one row of n_features int16 values (missing_code =
+ * missing) into out[out_size] int32: raw scores in Q F, probabilities in
+ * Q0.16 (0..65535), or the label (class index, or the regression value in
+ * Q F). EMBER_STATUS_invalid_argument for a float model.
+ * ember_quantize_row: a float row (NaN = missing) to the model's int16
+ * inputs, as ember_predict does it. */
+int ember_is_integer_model(const ember_model* model);
+uint32_t ember_output_frac_bits(const ember_model* model);
+size_t ember_scratch_bytes_q(const ember_model* model);
+ember_status ember_predict_q(const ember_model* model, const int16_t* row, size_t n_features, void* scratch,
+                             size_t scratch_size, ember_output kind, int32_t* out, size_t out_size);
+ember_status ember_quantize_row(const ember_model* model, const float* row, size_t n_features, int16_t* out,
+                                size_t out_size);
 
 #ifdef __cplusplus
 }

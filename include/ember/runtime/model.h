@@ -16,12 +16,14 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/runtime/model_format.h"
 #include "ember/base/status.h"
+#include "ember/runtime/model_format.h"
 
 namespace ember {
 
-enum class ModelKind : std::uint8_t { linear = 0, trees = 1 };
+// quant_linear and quant_trees are integer models (QLIN, QTRE; 1.2): they
+// run with predict_q (predict_q.h), and predict() quantizes for them.
+enum class ModelKind : std::uint8_t { linear = 0, trees = 1, quant_linear = 2, quant_trees = 3 };
 
 struct Model {
   const unsigned char* bytes = nullptr;
@@ -41,6 +43,7 @@ struct Model {
 
   ModelKind kind = ModelKind::linear;
   format::Link link = format::Link::identity;
+  std::uint8_t out_frac_bits = 0;    // integer models: the Q format of the raw outputs
   std::uint32_t model_features = 0;  // width the model reads (pipeline output)
   std::uint32_t n_outputs = 0;       // raw scores per row
 
@@ -60,6 +63,11 @@ struct Model {
   const std::uint32_t* bitsets = nullptr;
   // The depth D of every tree when they are stored in heap layout, else 0.
   std::uint32_t uniform_depth = 0;
+
+  // Integer model (kind quant_linear or quant_trees): the QINP inputs and
+  // the QLIN or QTRE section, whose arrays predict_q locates from its header.
+  const format::QuantInput* quant_inputs = nullptr;  // [n_features]
+  const unsigned char* quant_model = nullptr;        // the section's first byte
 
   // Optional metadata section; null when absent or stripped.
   const unsigned char* metadata = nullptr;

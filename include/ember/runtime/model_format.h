@@ -239,7 +239,8 @@ static_assert(sizeof(GoldenHeader) == 24, "GoldenHeader is 24 bytes");
 
 enum class QuantInputType : std::uint8_t { int16 = 1 };
 
-constexpr std::uint8_t kQuantInputsNative = 1u;  // QuantInputsHeader::flags: rows come from sensors as integers
+constexpr std::uint8_t kQuantInputsNative =
+    1u;  // QuantInputsHeader::flags: rows come from sensors as integers
 
 // QINP: a QuantInputsHeader, then QuantInput[n_features]. Feature j's
 // integer q means real = float(q - zero_point) x scale (one float multiply,
@@ -271,7 +272,9 @@ constexpr std::uint8_t kQNodeRightIsLeaf = 16u;  // right is a leaf index of the
 // One internal node. Children are indices within the tree (node_begin[t]
 // or leaf_begin[t] is added): a child node's index is greater than its
 // parent's, so every walk ends; node 0 is the root (a tree with no nodes
-// is its leaf 0).
+// is its leaf 0); a tree has one leaf more than nodes. A missing code goes
+// by kQNodeDefaultLeft; an unknown category by kQNodeUnknownLeft; a known
+// one left when its bit is set (a code past the bitset's words: right).
 // Numeric split on feature f with cuts c[0..k): the row's code for f is
 // the number of cuts <= q (0..k); code <= split goes left (i.e. q <
 // c[split]), split < k. A row's codes are computed once per row.
@@ -288,15 +291,18 @@ static_assert(sizeof(QuantNode) == 16, "QuantNode is 16 bytes");
 // QTRE: a QuantTreesHeader, then, each array padded to 4 bytes:
 //   i32 base_score[n_outputs]          Q out_frac_bits
 //   u32 cut_begin[n_features + 1]      feature f's cuts are [cut_begin[f], cut_begin[f+1])
-//   i32 cuts[total_cuts]               per feature strictly increasing; none for categorical features
+//   i32 cuts[total_cuts]               per feature strictly increasing, at most 65533
+//                                      (codes stay below the reserved ones); none for
+//                                      categorical features
 //   u32 node_begin[n_trees + 1]
 //   u32 leaf_begin[n_trees + 1]
 //   u32 tree_output[n_trees]           output a scalar leaf adds to (leaf_width 1)
 //   QuantNode nodes[total_nodes]
 //   i32 leaf_value[total_leaves * leaf_width]   Q out_frac_bits
 //   u32 bitsets[bitset_words]          per categorical split: u32 n_words, then words
-// Score: base_score + the sum of each tree's leaf, in int32 with
-// saturation (a forest's mean is folded into its leaves).
+// Score: base_score + the sum of each tree's leaf, summed exactly (in
+// int64) and saturated to int32 once, so the order of the trees does not
+// matter (a forest's mean is folded into its leaves).
 struct QuantTreesHeader {
   std::uint32_t n_features;  // the schema's n_features
   std::uint32_t n_outputs;
@@ -309,7 +315,8 @@ struct QuantTreesHeader {
   std::uint8_t link;           // a Link
   std::uint8_t out_frac_bits;  // 0..30; 16 when the link is not identity or the leaves are probabilities
   std::uint8_t reserved[2];    // 0
-  std::uint32_t link_error;    // max |probability error| of the link, in units of 2^-32 (0: identity)
+  std::uint32_t link_error;    // max |probability error| of the link, in units of 2^-32
+                               // (link_error_q32 in predict_q.h); 0 with identity
 };
 static_assert(sizeof(QuantTreesHeader) == 40, "QuantTreesHeader is 40 bytes");
 
@@ -328,15 +335,19 @@ enum class QuantTerm : std::uint8_t {
 //   u32 table_begin[n_features + 1]    per feature its entries x n_outputs (output fastest):
 //                                      linear 1 (missing), bins k + 2, category K + 2, none 0
 //   i32 table[total_table]             accumulator units; INT32_MIN: the model cannot take
-//                                      this case (a missing value with no imputation)
+//                                      this case, only in a missing slot (predict_q:
+//                                      bad_value) or a category's unknown slot
+//                                      (unknown_category)
 //   i32 bias[n_outputs]                accumulator units
 //   i32 multiplier[n_outputs]          [2^14, 2^15)
 //   u32 shift[n_outputs]               0..62
-//   i8 or i16 weight[n_outputs * n_features]   row-major; weight_bits 8 or 16
+//   i8 or i16 weight[n_outputs * n_features]   row-major; weight_bits 8 or 16; 0 but on
+//                                      linear terms
 // acc_o = bias_o + sum weight_oj (q_j - zero_point_j) + sum of table
 // entries, in int64 (the loader checks that |acc| < 2^47 for every input,
 // so acc x multiplier cannot overflow); raw_o = round(acc_o x
-// multiplier_o / 2^shift_o), saturated to int32, in Q out_frac_bits.
+// multiplier_o / 2^shift_o) with halves away from zero, saturated to
+// int32, in Q out_frac_bits.
 struct QuantLinearHeader {
   std::uint32_t n_features;  // the schema's n_features
   std::uint32_t n_outputs;
@@ -351,8 +362,9 @@ struct QuantLinearHeader {
 static_assert(sizeof(QuantLinearHeader) == 24, "QuantLinearHeader is 24 bytes");
 
 // QGLD (1.2; optional, strippable): a GoldenHeader (the same fields), then
-// i16 rows[n_rows * n_features] padded to 4, then per row its expected
-// integer outputs: i32 raw[n_raw], i32 probability[n_proba], i32 label.
+// i16 rows[n_rows * n_features] padded with zeros to 4, then per row its
+// expected integer outputs: i32 raw[n_raw], i32 probability[n_proba], i32
+// label (ModelWriter::quant_golden; self_test compares them exactly).
 
 }  // namespace ember::format
 

@@ -9,6 +9,12 @@
 //   Output::probability  n_classes probabilities (classification only)
 //   Output::label        one value: the class index (ties -> lowest), or the
 //                        regression prediction
+//
+// An integer model (predict_q.h) runs here too: predict() and
+// predict_batch() quantize the row first (quantize_row) and convert the
+// integer outputs to float; transform() refuses it (unsupported_feature).
+// A build without float models (EMBER_RUNTIME_FLOAT 0, config.h) has no
+// float entry point: all three return unsupported_feature.
 #ifndef EMBER_PREDICT_H
 #define EMBER_PREDICT_H
 
@@ -16,9 +22,9 @@
 #include <cstdint>
 
 #include "ember/base/matrix_view.h"
-#include "ember/runtime/model.h"
 #include "ember/base/span.h"
 #include "ember/base/status.h"
+#include "ember/runtime/model.h"
 
 namespace ember {
 

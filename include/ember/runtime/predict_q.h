@@ -38,6 +38,9 @@ bool is_integer_model(const Model& model) noexcept;
 unsigned output_frac_bits(const Model& model) noexcept;
 
 // Scratch bytes that one predict_q() call needs (also stored in the file).
+// One figure for predict_q() and predict() on an integer model (which
+// also holds the quantized row): 8 + 8 n_outputs + 2 x (4 A + 2 n_features
+// rounded up to 4), A = max(n_outputs, n_classes, 2). 0 for a float model.
 std::size_t scratch_bytes_q(const Model& model) noexcept;
 
 // Predicts one integer row (n_features values). `out` holds
@@ -57,6 +60,15 @@ Status predict_q(const Model& model, Span<const std::int16_t> row, Span<unsigned
 // unknown code). Errors: invalid_argument (not an integer model),
 // shape_mismatch.
 Status quantize_row(const Model& model, Span<const float> row, Span<std::int16_t> out) noexcept;
+
+// The maximum absolute error of a link's Q0.16 probabilities against the
+// exact ones, in units of 2^-32: what a quantizer stores as link_error.
+// identity 0; logistic 65536 (2^-16: the clamp of 1.0 to 65535 dominates;
+// elsewhere the error is below 2^-17 + 2^-28); softmax 65536 + 16 x
+// n_outputs. Checked by the tests over the whole input range (every Q16
+// logit up to saturation for the sigmoid, every logit difference for two
+// classes, a dense random sample for more).
+std::uint32_t link_error_q32(format::Link link, std::uint32_t n_outputs) noexcept;
 
 }  // namespace ember
 

@@ -12,9 +12,9 @@
 // the section itself, strictly: a corrupt or inconsistent GOLD section gives
 // a Status, never a read outside the model's bytes. No heap, no globals; the
 // outputs go to small local storage or to the caller's scratch (see
-// self_test_scratch_bytes). Stack: self_test's own frame (152 bytes on a
-// Cortex-M0 and 160 on an M3/M4 with arm-none-eabi-gcc -Os) on top of
-// predict()'s.
+// self_test_scratch_bytes). Stack: self_test's own frame (184 bytes on a
+// Cortex-M0 and on an M3/M4 with arm-none-eabi-gcc -Os: the float and the
+// integer replays) on top of predict()'s or predict_q()'s.
 #ifndef EMBER_SELF_TEST_H
 #define EMBER_SELF_TEST_H
 
@@ -48,6 +48,21 @@ struct GoldenVectors {
 // reserved fields not zero).
 Status golden_vectors(const Model& model, GoldenVectors* golden) noexcept;
 
+// A verified view of an integer model's QGLD section (1.2): int16 rows and
+// the exact int32 outputs of predict_q.
+struct QuantGoldenVectors {
+  std::uint32_t n_rows = 0;
+  std::uint32_t n_features = 0;
+  std::uint32_t n_raw = 0;
+  std::uint32_t n_proba = 0;
+  const std::int16_t* rows = nullptr;      // [n_rows][n_features]
+  const std::int32_t* expected = nullptr;  // [n_rows][n_raw + n_proba + 1]: raw, probabilities, label
+};
+
+// Finds and verifies the model's QGLD section, with the errors of
+// golden_vectors() (and bad_value for non-zero padding after the rows).
+Status quant_golden_vectors(const Model& model, QuantGoldenVectors* golden) noexcept;
+
 constexpr std::uint32_t kSelfTestNoRow = 0xFFFFFFFFu;
 
 struct SelfTestResult {
@@ -67,6 +82,9 @@ constexpr std::size_t kSelfTestInlineFloats = 4;
 // else that plus room for the widest output.
 std::size_t self_test_scratch_bytes(const Model& model) noexcept;
 
+// An integer model with a QGLD section runs predict_q() on its rows and
+// compares the int32 outputs exactly; otherwise (a float model, or an
+// integer one with only GOLD) the following holds.
 // Runs predict() on every golden row for each output the model has (raw,
 // probability when it has classes, label) and compares the float bits with
 // the stored ones (memcmp; NaN compares by its bits too). Stops at the first

@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ember/runtime/model_format.h"
 #include "ember/base/span.h"
 #include "ember/base/status.h"
+#include "ember/runtime/model_format.h"
 
 namespace ember {
 
@@ -71,11 +71,15 @@ struct LinearSpec {
 
 // Integer models (model_format.h, "Integer models"; 1.2). Call
 // quant_inputs() right after schema(), then quant_trees() or
-// quant_linear(); no pipeline step and no float model go with them. The
-// file is written with version_minor kVersionMinorInteger.
+// quant_linear(), then optionally quant_golden(); no pipeline step and no
+// float model go with them. The file is written with version_minor
+// kVersionMinorInteger. When writing (not measuring), each section is
+// verified once written with the loader's own checks, so a spec the
+// loader would refuse fails here with the loader's Status; a measuring
+// writer checks the shapes only.
 struct QuantInputsSpec {
-  bool native = false;                     // kQuantInputsNative: rows come as integers from sensors
-  Span<const format::QuantInput> inputs;   // one per schema feature
+  bool native = false;                    // kQuantInputsNative: rows come as integers from sensors
+  Span<const format::QuantInput> inputs;  // one per schema feature
 };
 
 // One integer tree: nodes as stored (children within the tree, leaf flags
@@ -91,29 +95,29 @@ struct QuantTreesSpec {
   std::uint32_t leaf_width = 1;
   format::Link link = format::Link::identity;
   std::uint8_t out_frac_bits = 0;
-  std::uint32_t link_error = 0;             // units of 2^-32
-  Span<const std::int32_t> base_score;      // n_outputs
-  Span<const std::uint32_t> cut_begin;      // n_features + 1
+  std::uint32_t link_error = 0;         // units of 2^-32
+  Span<const std::int32_t> base_score;  // n_outputs
+  Span<const std::uint32_t> cut_begin;  // n_features + 1
   Span<const std::int32_t> cuts;
   Span<const QuantTreeSpec> trees;
-  Span<const std::uint32_t> bitsets;        // as stored: per split u32 n_words, then words
+  Span<const std::uint32_t> bitsets;  // as stored: per split u32 n_words, then words
 };
 
 struct QuantLinearSpec {
   std::uint32_t n_outputs = 1;
   format::Link link = format::Link::identity;
   std::uint8_t out_frac_bits = 0;
-  std::uint8_t weight_bits = 16;            // 8 or 16
-  std::uint32_t link_error = 0;             // units of 2^-32
-  Span<const std::uint8_t> terms;           // a QuantTerm per schema feature
-  Span<const std::uint32_t> cut_begin;      // n_features + 1
+  std::uint8_t weight_bits = 16;        // 8 or 16
+  std::uint32_t link_error = 0;         // units of 2^-32
+  Span<const std::uint8_t> terms;       // a QuantTerm per schema feature
+  Span<const std::uint32_t> cut_begin;  // n_features + 1
   Span<const std::int32_t> cuts;
-  Span<const std::uint32_t> table_begin;    // n_features + 1
+  Span<const std::uint32_t> table_begin;  // n_features + 1
   Span<const std::int32_t> table;
-  Span<const std::int32_t> bias;            // n_outputs
-  Span<const std::int32_t> multiplier;      // n_outputs
-  Span<const std::uint32_t> shift;          // n_outputs
-  Span<const std::int16_t> weights;         // n_outputs x n_features; within int8 when weight_bits is 8
+  Span<const std::int32_t> bias;        // n_outputs
+  Span<const std::int32_t> multiplier;  // n_outputs
+  Span<const std::uint32_t> shift;      // n_outputs
+  Span<const std::int16_t> weights;     // n_outputs x n_features; within int8 when weight_bits is 8
 };
 
 // A string for metadata: bytes, not necessarily NUL-terminated.
@@ -147,6 +151,12 @@ class ModelWriter {
   Status quant_inputs(const QuantInputsSpec& spec) noexcept;
   Status quant_trees(const QuantTreesSpec& spec) noexcept;
   Status quant_linear(const QuantLinearSpec& spec) noexcept;
+  // QGLD (optional, after the integer model and before any metadata):
+  // n_rows integer rows (n_rows x n_features) and, per row, the int32
+  // outputs predict_q gave: raw[n_outputs], probability[n_classes] (none for
+  // regression), label. self_test() compares them exactly.
+  Status quant_golden(std::uint32_t n_rows, Span<const std::int16_t> rows,
+                      Span<const std::int32_t> expected) noexcept;
 
   Status metadata_string(StringView key, StringView value) noexcept;
   Status metadata_strings(StringView key, Span<const StringView> values) noexcept;
@@ -172,6 +182,7 @@ class ModelWriter {
   Status metadata_record(StringView key, format::MetadataType type, std::uint32_t count,
                          std::size_t payload_bytes) noexcept;
   Status fail(Status s) noexcept;
+  Status verify_quant(format::SectionKind kind) noexcept;
 
   Span<unsigned char> out_;
   bool measuring_;
@@ -192,6 +203,9 @@ class ModelWriter {
   std::uint32_t width_ = 0;
   std::uint32_t max_width_ = 0;
   std::uint32_t n_outputs_ = 0;
+  // Integer models: 0 before quant_inputs(), then ModelKind::quant_linear or
+  // quant_trees once the model is written (1 while only QINP is).
+  std::uint8_t quant_kind_ = 0;
 };
 
 }  // namespace ember
