@@ -24,7 +24,9 @@ ember_status to_c(ember::Status s) { return static_cast<ember_status>(s); }
 extern "C" {
 
 ember_status ember_load(ember_model* model, const void* data, size_t size) {
-  auto* m = new (static_cast<void*>(model)) ember::Model;  // load_model sets every field
+  // Value-initialised (zeroed as a whole: one memset, not a store per
+  // field); load_model sets every field.
+  auto* m = new (static_cast<void*>(model)) ember::Model();
   return to_c(ember::load_model(data, size, m));
 }
 

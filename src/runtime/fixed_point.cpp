@@ -64,9 +64,10 @@ std::uint32_t exp_neg_q30(std::uint32_t a) noexcept {
   const std::uint64_t poly =
       (std::uint64_t{1} << 32) - y + (y2 >> 1) - ((y3 * kDiv6) >> 32) + ((y4 * kDiv24) >> 32);
   // Q0.31 x Q32 = Q63; down to Q0.30 with rounding, then the shift by n.
-  const std::uint64_t q30 = (kExp2Table[hi] * poly + (std::uint64_t{1} << 32)) >> 33;
-  if (n == 0) return static_cast<std::uint32_t>(q30);
-  return static_cast<std::uint32_t>((q30 + (std::uint64_t{1} << (n - 1))) >> n);
+  // (The product is below 2^63, so q30 <= 2^30: the shift needs 32 bits.)
+  const auto q30 = static_cast<std::uint32_t>((kExp2Table[hi] * poly + (std::uint64_t{1} << 32)) >> 33);
+  if (n == 0) return q30;
+  return (q30 + (1u << (n - 1))) >> n;
 }
 
 std::uint32_t sigmoid_q16(std::int32_t x) noexcept {

@@ -518,12 +518,14 @@ Status verify_float_model(const unsigned char* bytes, const f::SectionEntry* fou
 // float model (LINR or TREE), metadata, integer inputs, integer model (QTRE
 // or QLIN); at most one of each. Any other section is skipped (GOLD and
 // QGLD are read by self_test) unless it is flagged required.
-constexpr std::uint32_t kKnownSections = 8, kSlots = 6;
+enum Slot : std::uint8_t { kSchema, kPipeline, kModel, kMetadata, kQinp, kQmodel, kSlots };
+constexpr std::uint32_t kKnownSections = 8;
 constexpr f::SectionKind kKnownKinds[kKnownSections] = {
     f::SectionKind::schema,      f::SectionKind::pipeline,    f::SectionKind::linear,
     f::SectionKind::trees,       f::SectionKind::metadata,    f::SectionKind::quant_inputs,
     f::SectionKind::quant_trees, f::SectionKind::quant_linear};
-constexpr std::uint8_t kKnownSlots[kKnownSections] = {0, 1, 2, 2, 3, 4, 5, 5};
+constexpr Slot kKnownSlots[kKnownSections] = {kSchema,   kPipeline, kModel,  kModel,
+                                              kMetadata, kQinp,     kQmodel, kQmodel};
 
 // The whole check, filling `m` (zeroed by the caller) as it goes.
 Status verify_file(const void* data, std::size_t size, Model& m) {
@@ -578,30 +580,24 @@ Status verify_file(const void* data, std::size_t size, Model& m) {
     if (*slot != nullptr) return Status::bad_section;  // at most one of each
     *slot = &s;
   }
-  const f::SectionEntry* found_schema = found[0];
-  const f::SectionEntry* found_pipeline = found[1];
-  const f::SectionEntry* found_model = found[2];
-  [[maybe_unused]] const f::SectionEntry* found_metadata = found[3];
-  const f::SectionEntry* found_qinp = found[4];
-  const f::SectionEntry* found_qmodel = found[5];
-  if (found_schema == nullptr) return Status::bad_section;
-  EMBER_TRY(check_schema(bytes + found_schema->offset, found_schema->size, &m));
-  if (found_qinp != nullptr || found_qmodel != nullptr) {  // an integer model (1.2)
-    if (found_pipeline != nullptr || found_model != nullptr) return Status::bad_section;  // no mixing
-    EMBER_TRY(check_integer_model(bytes, h.version_minor, found_qinp, found_qmodel, &m));
+  if (found[kSchema] == nullptr) return Status::bad_section;
+  EMBER_TRY(check_schema(bytes + found[kSchema]->offset, found[kSchema]->size, &m));
+  if (found[kQinp] != nullptr || found[kQmodel] != nullptr) {  // an integer model (1.2)
+    if (found[kPipeline] != nullptr || found[kModel] != nullptr) return Status::bad_section;  // no mixing
+    EMBER_TRY(check_integer_model(bytes, h.version_minor, found[kQinp], found[kQmodel], &m));
   } else {
 #if EMBER_RUNTIME_FLOAT
-    if (found_model == nullptr) return Status::bad_section;
-    EMBER_TRY(verify_float_model(bytes, found_pipeline, found_model, m));
+    if (found[kModel] == nullptr) return Status::bad_section;
+    EMBER_TRY(verify_float_model(bytes, found[kPipeline], found[kModel], m));
 #else
     return Status::unsupported_feature;  // this build runs integer models only
 #endif
   }
 #if EMBER_RUNTIME_METADATA
-  if (found_metadata != nullptr) {
-    EMBER_TRY(check_metadata(bytes + found_metadata->offset, found_metadata->size));
-    m.metadata = bytes + found_metadata->offset;
-    m.metadata_size = found_metadata->size;
+  if (const f::SectionEntry* meta = found[kMetadata]; meta != nullptr) {
+    EMBER_TRY(check_metadata(bytes + meta->offset, meta->size));
+    m.metadata = bytes + meta->offset;
+    m.metadata_size = meta->size;
   }
 #endif
   m.scratch_bytes = predict_scratch_bytes(m);

@@ -191,9 +191,9 @@ std::int32_t requantize(std::int64_t acc, std::int32_t multiplier, std::uint32_t
   }
   if (m.link == f::Link::logistic) {
     fixed::logistic_probabilities(acc[0], out);
-  } else if (m.link == f::Link::softmax) {
+  } else if (m.link == f::Link::softmax || !EMBER_RUNTIME_TREES) {  // (identity: trees only)
     fixed::softmax_q16(acc, k, out);
-  } else {  // leaves that are probabilities (Q0.16)
+  } else {  // tree leaves that are probabilities (Q0.16)
     for (std::uint32_t c = 0; c < k; ++c) out[c] = acc[c] < 0 ? 0 : acc[c] > 65535 ? 65535 : acc[c];
   }
 }
