@@ -129,21 +129,6 @@ std::int32_t requantize(std::int64_t acc, std::int32_t multiplier, std::uint32_t
 // Per output: bias plus each feature's contribution, in int64. A feature's
 // table entries for output o are table[table_begin[j] + slot x n_out + o];
 // its missing slot is its last, a category's unknown slot the one before.
-// sum_j weight[j] (q_j - zero_point_j) over every feature: the loader
-// requires every weight outside a linear term to be 0, so the loop needs
-// no branch (and vectorises on the host). Each product fits int32.
-template <class Weight>
-std::int64_t dense_terms(const Weight* weight, const std::int16_t* row, const f::QuantInput* inputs,
-                         std::uint32_t n) {
-  std::int64_t sum = 0;
-  for (std::uint32_t j = 0; j < n; ++j) sum += weight[j] * (std::int32_t{row[j]} - inputs[j].zero_point);
-  return sum;
-}
-
-// Each output: the bias, the dense linear terms, then the terms that read
-// the table - bins, categories, and a linear term whose value is missing
-// (its product is taken back out). Sums are exact int64 (|acc| < 2^47,
-// verified), so the order of the terms does not change the result.
 [[gnu::noinline]] Status linear_scores(const Model& m, const std::int16_t* row, std::uint16_t* codes,
                                        std::int32_t* acc) {
   const QuantLinearView v(m);
@@ -156,23 +141,20 @@ std::int64_t dense_terms(const Weight* weight, const std::int16_t* row, const f:
   const auto* w16 = static_cast<const std::int16_t*>(v.weights());
   row_codes(m, row, v.cut_begin(), v.cuts(), codes);
   for (std::uint32_t o = 0; o < n_out; ++o) {
-    const std::size_t w0 = std::size_t{o} * n_features;
-    std::int64_t sum =
-        v.bias()[o] + (h.weight_bits == 8 ? dense_terms(w8 + w0, row, m.quant_inputs, n_features)
-                                          : dense_terms(w16 + w0, row, m.quant_inputs, n_features));
+    std::int64_t sum = v.bias()[o];
     for (std::uint32_t j = 0; j < n_features; ++j) {
       const std::uint32_t c = codes[j];
-      const auto kind = static_cast<f::QuantTerm>(term[j]);
-      std::uint32_t at;  // the table entry
-      if (kind == f::QuantTerm::linear) {
-        if (c != kQuantCodeMissing) continue;
-        const std::int32_t weight = h.weight_bits == 8 ? w8[w0 + j] : w16[w0 + j];
-        sum -= weight * (std::int32_t{row[j]} - m.quant_inputs[j].zero_point);
-        at = table_begin[j + 1] - n_out;
-      } else if (kind == f::QuantTerm::none) {
+      std::uint32_t at;  // the table entry, for terms that read one
+      if (term[j] == static_cast<std::uint8_t>(f::QuantTerm::none)) {
         continue;
       } else if (c == kQuantCodeMissing) {
         at = table_begin[j + 1] - n_out;
+      } else if (term[j] == static_cast<std::uint8_t>(f::QuantTerm::linear)) {
+        // |weight| <= 2^15 and |q - zero_point| < 2^16: the product fits int32.
+        const std::size_t w = std::size_t{o} * n_features + j;
+        const std::int32_t weight = h.weight_bits == 8 ? w8[w] : w16[w];
+        sum += weight * (std::int32_t{row[j]} - m.quant_inputs[j].zero_point);
+        continue;
       } else if (c == kQuantCodeUnknown) {  // (category terms only)
         at = table_begin[j + 1] - 2 * n_out;
       } else {
