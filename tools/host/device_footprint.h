@@ -19,9 +19,9 @@ struct DeviceFootprint {
 };
 
 constexpr DeviceFootprint kDeviceFootprint[] = {
-    {"m0", "Cortex-M0", 18360, 692, 344, 588, 116},
-    {"m3", "Cortex-M3", 15094, 592, 264, 456, 116},
-    {"m4", "Cortex-M4", 13394, 592, 244, 456, 116},
+    {"m0", "Cortex-M0", 18360, 692, 344, 588, 124},
+    {"m3", "Cortex-M3", 15094, 592, 264, 456, 124},
+    {"m4", "Cortex-M4", 13394, 592, 244, 456, 124},
 };
 
 }  // namespace ember::host
