@@ -3,9 +3,10 @@
 #include <cfloat>
 #include <cmath>
 
-#include "runtime/category_code.h"
+#include "correlation.h"
 #include "ember/special_functions.h"
 #include "feature_scores_internal.h"
+#include "runtime/category_code.h"
 
 namespace ember {
 
@@ -187,27 +188,14 @@ Status f_regression(MatrixView<const float> x, Span<const float> target, Span<do
   EMBER_TRY(detail::check_numeric_target(target));
   if (x.rows < 3) return Status::bad_value;
   const std::size_t n = x.rows;
-  double mean_y = 0.0;
-  for (std::size_t i = 0; i < n; ++i) mean_y += target[i];
-  mean_y /= static_cast<double>(n);
-  double syy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) syy += (target[i] - mean_y) * (target[i] - mean_y);
+  const detail::Centered y = detail::centered(target.data(), n, 1);
   const double dof = static_cast<double>(n - 2);
   for (std::size_t j = 0; j < x.cols; ++j) {
-    double mean_x = 0.0;
-    for (std::size_t i = 0; i < n; ++i) mean_x += x.data[i * x.stride + j];
-    mean_x /= static_cast<double>(n);
-    double sxx = 0.0, sxy = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double dx = x.data[i * x.stride + j] - mean_x;
-      sxx += dx * dx;
-      sxy += dx * (target[i] - mean_y);
-    }
+    const detail::Centered c = detail::centered(x.data + j, n, x.stride);
     double r = 0.0;
-    if (sxx > 0.0 && syy > 0.0) {
-      // Two divisions, as scikit-learn divides by each norm in turn.
-      r = sxy / std::sqrt(sxx) / std::sqrt(syy);
-      r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
+    if (c.norm > 0.0 && y.norm > 0.0) {
+      r = detail::pearson_r(detail::co_deviation(x.data + j, x.stride, target.data(), 1, n, c.mean, y.mean),
+                            c.norm, y.norm);
     }
     const double r2 = r * r;
     double f = DBL_MAX, p = 0.0;

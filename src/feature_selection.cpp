@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "column_values.h"
+#include "correlation.h"
 #include "feature_scores_internal.h"
 
 namespace ember {
@@ -150,28 +151,18 @@ Status correlation_filter(MatrixView<const float> x, double threshold, Arena& sc
   EMBER_TRY(scratch.allocate_array(x.cols, &norm));
   const std::size_t n = x.rows;
   for (std::size_t j = 0; j < x.cols; ++j) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += x.data[i * x.stride + j];
-    mean[j] = sum / static_cast<double>(n);
-    double ss = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double d = x.data[i * x.stride + j] - mean[j];
-      ss += d * d;
-    }
-    norm[j] = std::sqrt(ss);
+    const detail::Centered c = detail::centered(x.data + j, n, x.stride);
+    mean[j] = c.mean;
+    norm[j] = c.norm;
   }
   for (std::size_t j = 0; j < x.cols; ++j) {
     keep[j] = 1;
     if (norm[j] == 0.0) continue;
     for (std::size_t i = 0; i < j; ++i) {
       if (keep[i] == 0 || norm[i] == 0.0) continue;
-      double sxy = 0.0;
-      for (std::size_t t = 0; t < n; ++t) {
-        const float* row = x.data + t * x.stride;
-        sxy += (row[i] - mean[i]) * (row[j] - mean[j]);
-      }
-      const double r = std::fabs(sxy / norm[i] / norm[j]);
-      if ((r > 1.0 ? 1.0 : r) > threshold) {
+      const double sxy =
+          detail::co_deviation(x.data + i, x.stride, x.data + j, x.stride, n, mean[i], mean[j]);
+      if (std::fabs(detail::pearson_r(sxy, norm[i], norm[j])) > threshold) {
         keep[j] = 0;
         break;
       }

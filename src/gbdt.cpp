@@ -4,120 +4,21 @@
 #include <cmath>
 #include <cstring>
 
-#include "runtime/category_code.h"
-#include "ember/runtime/model_format.h"
 #include "ember/base/portable_math.h"
 #include "ember/rng.h"
+#include "ember/runtime/model_format.h"
+#include "gbdt_objective.h"
+#include "gbdt_policies.h"
+#include "runtime/category_code.h"
+#include "softmax.h"
 #include "tree_grower.h"
 
 namespace ember {
 
 namespace {
 
-// Gradient statistics (G, H); XGBoost's gain and leaf formulas. The sums
-// may be in units of gradient_scale and hessian_scale (the quantized
-// policy's); a scale of 1 changes nothing, bit for bit.
-class GradientMath {
- public:
-  explicit GradientMath(const GbdtOptions& o) : o_(o) {}
-
-  void set_scales(double gradient_scale, double hessian_scale) {
-    gs_ = gradient_scale;
-    hs_ = hessian_scale;
-  }
-  std::size_t width() const { return 2; }
-  std::size_t leaf_width() const { return 1; }
-  double mass(const double* s) const { return s[1] * hs_; }
-  double threshold_l1(double g) const {
-    if (g > o_.lambda_l1) return g - o_.lambda_l1;
-    if (g < -o_.lambda_l1) return g + o_.lambda_l1;
-    return 0.0;
-  }
-  double score(double g, double h) const {
-    const double t = threshold_l1(g * gs_);
-    return t * t / (h * hs_ + o_.lambda_l2);
-  }
-  double node_score(const double* s) const { return score(s[0], s[1]); }
-  bool splittable(const double* s) const { return s[1] * hs_ >= 2.0 * o_.min_child_weight; }
-  bool admissible(const double* left, const double* right) const {
-    return left[1] * hs_ >= o_.min_child_weight && right[1] * hs_ >= o_.min_child_weight;
-  }
-  double gain(const double* left, const double* right, const double*, double parent) const {
-    return 0.5 * (score(left[0], left[1]) + score(right[0], right[1]) - parent) - o_.min_split_gain;
-  }
-  double initial_best() const { return 0.0; }
-  bool accept(double gain) const { return gain > 0.0; }
-  // Categories by G / H: the leaf value each would get alone.
-  double category_key(const double* bin, const double*) const {
-    return bin[0] * gs_ / (bin[1] * hs_ + o_.lambda_l2);
-  }
-  // The leaf value for sums in true units.
-  double leaf_value(double g, double h) const {
-    return -o_.learning_rate * threshold_l1(g) / (h + o_.lambda_l2);
-  }
-  void leaf(const double* s, float* out) const {
-    out[0] = static_cast<float>(leaf_value(s[0] * gs_, s[1] * hs_));
-  }
-
- private:
-  const GbdtOptions& o_;
-  double gs_ = 1.0, hs_ = 1.0;
-};
-
-class GradientPolicy : public GradientMath {
- public:
-  // Gradients in single precision, as XGBoost's: half the memory traffic
-  // of the histogram builds. Sums are in double.
-  struct Record {
-    float g, h;
-  };
-  static constexpr std::size_t kFixedWidth = 2;
-  static constexpr bool kPacked = false;
-
-  using GradientMath::GradientMath;
-  void add(double* s, const Record& r) const {
-    s[0] += r.g;
-    s[1] += r.h;
-  }
-};
-
-// Quantized gradients (LightGBM 4's use_quantized_grad): each row's g and
-// h stochastically rounded to integers, g in [-kLevels, kLevels] and h in
-// [0, kLevels] in units of the round's scales. A record keeps g + kLevels
-// in its high byte and h in its low one (2 bytes to move per row in a
-// partition); the histograms add increment(record), all the statistics
-// and a count of 1 in one word: bits [0, 16) the count, [16, 38) h,
-// [38, 61) g + kLevels. Over kPackedRows rows no field can carry into the
-// next.
-class QuantizedPolicy : public GradientMath {
- public:
-  using Record = std::uint16_t;
-  static constexpr std::size_t kFixedWidth = 2;
-  static constexpr bool kPacked = true;
-  static constexpr std::int64_t kLevels = 64;
-  static constexpr std::uint32_t kPackedRows = (1u << 16) - 1;
-  static_assert(2 * kLevels < 256, "g + kLevels in a byte");
-  static_assert(2 * kLevels * kPackedRows < (std::int64_t{1} << 23), "g field");
-  static_assert(kLevels * kPackedRows < (std::int64_t{1} << 22), "h field");
-
-  using GradientMath::GradientMath;
-  // g in [-kLevels, kLevels], h in [0, kLevels].
-  static Record pack(std::int64_t g, std::int64_t h) { return static_cast<Record>(((g + kLevels) << 8) | h); }
-  static std::uint64_t increment(Record r) {
-    return (std::uint64_t{r} >> 8 << 38) | (std::uint64_t{r & 0xFFu} << 16) | 1u;
-  }
-  void add(double* s, const Record& r) const { unpack_into(increment(r), s, nullptr); }
-  void unpack(std::uint64_t sum, double* s) const { unpack_into(sum, s, s + 2); }
-
- private:
-  static void unpack_into(std::uint64_t v, double* s, double* count) {
-    const auto c = static_cast<std::int64_t>(v & 0xFFFFu);
-    s[0] += static_cast<double>(static_cast<std::int64_t>(v >> 38) - kLevels * c);
-    s[1] += static_cast<double>((v >> 16) & ((std::uint64_t{1} << 22) - 1));
-    if (count != nullptr) *count += static_cast<double>(c);
-  }
-};
-
+using detail::GradientPolicy;
+using detail::QuantizedPolicy;
 using Record = GradientPolicy::Record;
 
 // Offsets a tree's seed for its rounding noise (any odd constant would do:
@@ -126,59 +27,15 @@ constexpr std::uint64_t kNoiseSeed = 0x632BE59BD9B4E019ull;
 
 constexpr std::size_t kRowBlock = 16384;  // rows per task in per-row loops
 
-double clip_probability(double p) { return p < 1e-15 ? 1e-15 : (p > 1.0 - 1e-15 ? 1.0 - 1e-15 : p); }
-
 bool regression(GbdtObjective o) {
   return o == GbdtObjective::squared_error || o == GbdtObjective::absolute_error || o == GbdtObjective::huber;
 }
 
-struct ValueWeight {
-  double value, weight;
-};
-
-// The weighted median: the smallest value whose cumulative weight reaches
-// half the total (weights > 0). Sorts p in place; equal values may swap,
-// which changes nothing.
-double weighted_median(ValueWeight* p, std::size_t n) {
-  std::sort(p, p + n, [](const ValueWeight& a, const ValueWeight& b) { return a.value < b.value; });
-  double total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) total += p[i].weight;
-  double acc = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    acc += p[i].weight;
-    if (acc >= 0.5 * total) return p[i].value;
-  }
-  return n > 0 ? p[n - 1].value : 0.0;
-}
-
-// Loss of one row at scores f (k_out of them), as the validation reports it.
-double row_loss(GbdtObjective o, const double* f, std::uint32_t k_out, float y, double delta) {
-  switch (o) {
-    case GbdtObjective::squared_error: {
-      const double r = f[0] - static_cast<double>(y);
-      return r * r;
-    }
-    case GbdtObjective::absolute_error:
-      return std::fabs(f[0] - static_cast<double>(y));
-    case GbdtObjective::huber: {
-      const double r = std::fabs(f[0] - static_cast<double>(y));
-      return r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
-    }
-    case GbdtObjective::binary_logloss: {
-      const double p = clip_probability(portable_sigmoid(f[0]));
-      return y > 0.5f ? -portable_log(p) : -portable_log(1.0 - p);
-    }
-    case GbdtObjective::softmax: {
-      double top = f[0];
-      for (std::uint32_t k = 1; k < k_out; ++k) top = f[k] > top ? f[k] : top;
-      double sum = 0.0;
-      for (std::uint32_t k = 0; k < k_out; ++k) sum += portable_exp(f[k] - top);
-      const auto label = static_cast<std::uint32_t>(y);
-      return -portable_log(clip_probability(portable_exp(f[label] - top) / sum));
-    }
-  }
-  return 0.0;
-}
+using detail::clip_probability;
+using detail::row_gradients;
+using detail::row_loss;
+using detail::ValueWeight;
+using detail::weighted_median;
 
 Status check_target(Span<const float> target, Span<const float> weight, std::uint32_t n_classes) {
   for (std::size_t i = 0; i < target.size(); ++i) {
@@ -201,6 +58,20 @@ class Booster {
 
  private:
   double w(std::size_t i) const { return w_.empty() ? 1.0 : static_cast<double>(w_[i]); }
+  // run()'s steps, in the order it takes them.
+  Status select_positive(Arena& scratch);
+  Status allocate(Arena& scratch, Span<const float> base_score);
+  Status allocate_validation(Arena& scratch, Arena& result, GbdtModel* m, const Importance* importance,
+                             const GbdtValidation* valid);
+  void huber_delta();
+  std::size_t draw_sample(std::uint32_t round);
+  Status fit_tree(std::uint32_t round, std::uint32_t k, std::size_t n_rows, detail::GrowOptions* g,
+                  Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
+                  const GbdtValidation* valid);
+  void median_leaves(Span<const detail::LeafRange> ranges, FittedTree* tree);
+  void route_rest(std::uint32_t k, std::size_t n_rows, const FittedTree& tree, const GbdtValidation* valid);
+  bool validate(std::uint32_t round, GbdtModel* m, const GbdtValidation* valid);
+  void keep_rounds(std::uint32_t round, GbdtModel* m, Importance* importance, const GbdtValidation* valid);
   void gradients(std::size_t begin, std::size_t end);
   Status base_scores(Arena& scratch, GbdtModel* m);
   void draw_features(Span<std::uint32_t> all, std::size_t* m);
@@ -234,6 +105,18 @@ class Booster {
   Span<double> scores_, g_, h_;   // n x k
   Span<double> abs_residuals_;    // huber with a quantile delta: n_pos
   double delta_ = 0.0;            // huber's delta this round
+  Span<std::uint32_t> rows_, features_;  // the tree's rows (permuted by the grower); its features
+  Span<Record> records_;
+  Span<QuantizedPolicy::Record> packed_;
+  Span<std::uint8_t> in_sample_;  // per row: in the round's sample (when subsampling)
+  Span<ValueWeight> pairs_;       // absolute error: a leaf's residuals and weights
+  Span<double> valid_scores_;     // nv x k
+  Span<double> round_gain_;       // early stopping with importances: per round, d
+  Span<std::uint32_t> round_splits_;
+  std::size_t nv_ = 0;  // validation rows
+  double valid_w_ = 0.0, best_loss_ = 0.0;
+  std::uint32_t best_round_ = 0;
+  bool stopping_ = false;
 };
 
 void Booster::gradients(std::size_t begin, std::size_t end) {
@@ -242,43 +125,7 @@ void Booster::gradients(std::size_t begin, std::size_t end) {
     const double wi = w(i);
     const double* f = scores_.data() + i * k_;
     const double y = y_[i];
-    switch (o_.objective) {
-      case GbdtObjective::squared_error:
-        g_[i] = wi * (f[0] - y);
-        h_[i] = wi;
-        break;
-      case GbdtObjective::absolute_error:
-        g_[i] = wi * (f[0] > y ? 1.0 : (f[0] < y ? -1.0 : 0.0));
-        h_[i] = wi;
-        break;
-      case GbdtObjective::huber: {
-        const double res = f[0] - y;
-        g_[i] = wi * (res > delta_ ? delta_ : (res < -delta_ ? -delta_ : res));
-        h_[i] = wi;
-        break;
-      }
-      case GbdtObjective::binary_logloss: {
-        const double q = portable_sigmoid(f[0]);
-        g_[i] = wi * (q - y);
-        const double hv = q * (1.0 - q);
-        h_[i] = wi * (hv > 1e-16 ? hv : 1e-16);
-        break;
-      }
-      case GbdtObjective::softmax: {
-        double top = f[0];
-        for (std::uint32_t k = 1; k < k_; ++k) top = f[k] > top ? f[k] : top;
-        double sum = 0.0;
-        for (std::uint32_t k = 0; k < k_; ++k) sum += portable_exp(f[k] - top);
-        const auto label = static_cast<std::uint32_t>(y_[i]);
-        for (std::uint32_t k = 0; k < k_; ++k) {
-          const double q = portable_exp(f[k] - top) / sum;
-          g_[i * k_ + k] = wi * (q - (k == label ? 1.0 : 0.0));
-          const double hv = 2.0 * q * (1.0 - q);
-          h_[i * k_ + k] = wi * (hv > 1e-16 ? hv : 1e-16);
-        }
-        break;
-      }
-    }
+    detail::row_gradients(o_.objective, f, k_, y, wi, delta_, g_.data() + i * k_, h_.data() + i * k_);
   }
   if (!block_max_.empty()) {
     // Quantized: each output's largest |g| and h in this block.
@@ -449,9 +296,48 @@ Status Booster::finish_leaves(std::uint32_t k, std::size_t n_rows, Span<const de
   return Status::ok;
 }
 
+// run() in named steps: set up, then per round the gradients, the sample,
+// one tree per output (features, records, tree, leaf renewal, score
+// update), the validation loss and early stopping; then the kept rounds.
 Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
                     const GbdtValidation* valid) {
-  const std::size_t n = data_.n_rows, d = data_.n_features;
+  EMBER_TRY(select_positive(scratch));
+  EMBER_TRY(base_scores(scratch, m));
+  EMBER_TRY(allocate(scratch, m->base_score));
+  EMBER_TRY(allocate_validation(scratch, result, m, importance, valid));
+  detail::GrowOptions g;
+  g.max_depth = o_.max_depth;
+  g.max_leaves = o_.max_leaves;
+  g.min_samples_split = 2;
+  g.min_samples_leaf = o_.min_data_in_leaf;
+  g.executor = o_.executor;
+  if (o_.objective == GbdtObjective::huber && o_.huber_delta == 0.0) {
+    EMBER_TRY(scratch.allocate_array(positive_.size(), &abs_residuals_));
+  }
+  delta_ = o_.huber_delta;
+  std::uint32_t round = 0;
+  for (; round < o_.n_estimators; ++round) {
+    if (!abs_residuals_.empty()) huber_delta();
+    auto grad = [this](std::size_t b, std::size_t e) { gradients(b, e); };
+    parallel_ranges(o_.executor, positive_.size(), kRowBlock, grad);
+    const std::size_t n_rows = draw_sample(round);
+    for (std::uint32_t k = 0; k < k_; ++k) {
+      EMBER_TRY(fit_tree(round, k, n_rows, &g, scratch, result, m, importance, valid));
+    }
+    if (valid != nullptr && validate(round, m, valid)) {
+      ++round;
+      if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round, o_.n_estimators);
+      break;
+    }
+    if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round + 1, o_.n_estimators);
+  }
+  keep_rounds(round, m, importance, valid);
+  return Status::ok;
+}
+
+// The rows of positive weight: the only ones that train.
+Status Booster::select_positive(Arena& scratch) {
+  const std::size_t n = data_.n_rows;
   EMBER_TRY(scratch.allocate_array(n, &positive_));
   std::size_t n_pos = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -459,199 +345,217 @@ Status Booster::run(Arena& scratch, Arena& result, GbdtModel* m, Importance* imp
   }
   if (n_pos == 0) return Status::empty_input;
   positive_ = Span<std::uint32_t>(positive_.data(), n_pos);
-  EMBER_TRY(base_scores(scratch, m));
+  return Status::ok;
+}
 
-  Span<std::uint32_t> rows, features;
-  Span<Record> records;
-  Span<QuantizedPolicy::Record> packed;
-  Span<std::uint8_t> in_sample;
-  Span<double> valid_scores, round_gain;
-  Span<ValueWeight> pairs;
-  Span<std::uint32_t> round_splits;
+// Per-row working memory, and every score at the base score.
+Status Booster::allocate(Arena& scratch, Span<const float> base_score) {
+  const std::size_t n = data_.n_rows, d = data_.n_features;
   EMBER_TRY(scratch.allocate_array(n * k_, &scores_));
   EMBER_TRY(scratch.allocate_array(n * k_, &g_));
   EMBER_TRY(scratch.allocate_array(n * k_, &h_));
   EMBER_TRY(scratch.allocate_array(n, &sample_));
   EMBER_TRY(scratch.allocate_array(n, &leaf_of_));
-  EMBER_TRY(scratch.allocate_array(n, &rows));
+  EMBER_TRY(scratch.allocate_array(n, &rows_));
   if (o_.quantized_gradients) {
-    EMBER_TRY(scratch.allocate_array(n, &packed));
+    EMBER_TRY(scratch.allocate_array(n, &packed_));
     EMBER_TRY(scratch.allocate_array(2 * std::size_t{k_} * ((n + kRowBlock - 1) / kRowBlock), &block_max_));
   } else {
-    EMBER_TRY(scratch.allocate_array(n, &records));
+    EMBER_TRY(scratch.allocate_array(n, &records_));
   }
-  EMBER_TRY(scratch.allocate_array(n, &in_sample));
-  EMBER_TRY(scratch.allocate_array(d, &features));
+  EMBER_TRY(scratch.allocate_array(n, &in_sample_));
+  EMBER_TRY(scratch.allocate_array(d, &features_));
   if (o_.objective == GbdtObjective::absolute_error) {
-    EMBER_TRY(scratch.allocate_array(n, &pairs));
+    EMBER_TRY(scratch.allocate_array(n, &pairs_));
   }
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::uint32_t k = 0; k < k_; ++k) scores_[i * k_ + k] = m->base_score[k];
+    for (std::uint32_t k = 0; k < k_; ++k) scores_[i * k_ + k] = base_score[k];
   }
-  const std::size_t nv = valid != nullptr ? valid->data->n_rows : 0;
-  const bool stopping = valid != nullptr && o_.early_stopping_rounds > 0;
-  double valid_w = 0.0;
+  return Status::ok;
+}
+
+// The validation rows' scores and loss per round, and (when stopping
+// early) importances per round, so that rounds after the best one can be
+// left out.
+Status Booster::allocate_validation(Arena& scratch, Arena& result, GbdtModel* m, const Importance* importance,
+                                    const GbdtValidation* valid) {
+  const std::size_t d = data_.n_features;
+  nv_ = valid != nullptr ? valid->data->n_rows : 0;
+  stopping_ = valid != nullptr && o_.early_stopping_rounds > 0;
+  valid_w_ = 0.0;
   if (valid != nullptr) {
-    EMBER_TRY(scratch.allocate_array(nv * k_, &valid_scores));
+    EMBER_TRY(scratch.allocate_array(nv_ * k_, &valid_scores_));
     EMBER_TRY(result.allocate_array(o_.n_estimators, &m->validation_loss));
-    for (std::size_t i = 0; i < nv; ++i) {
-      for (std::uint32_t k = 0; k < k_; ++k) valid_scores[i * k_ + k] = m->base_score[k];
-      valid_w += valid->sample_weight.empty() ? 1.0 : static_cast<double>(valid->sample_weight[i]);
+    for (std::size_t i = 0; i < nv_; ++i) {
+      for (std::uint32_t k = 0; k < k_; ++k) valid_scores_[i * k_ + k] = m->base_score[k];
+      valid_w_ += valid->sample_weight.empty() ? 1.0 : static_cast<double>(valid->sample_weight[i]);
     }
-    if (!(valid_w > 0.0)) return Status::empty_input;
+    if (!(valid_w_ > 0.0)) return Status::empty_input;
   }
-  if (importance != nullptr && stopping) {
-    // Importances per round, so that rounds after the best one can be left out.
-    EMBER_TRY(scratch.allocate_array(std::size_t{o_.n_estimators} * d, &round_gain));
-    EMBER_TRY(scratch.allocate_array(std::size_t{o_.n_estimators} * d, &round_splits));
+  if (importance != nullptr && stopping_) {
+    EMBER_TRY(scratch.allocate_array(std::size_t{o_.n_estimators} * d, &round_gain_));
+    EMBER_TRY(scratch.allocate_array(std::size_t{o_.n_estimators} * d, &round_splits_));
   }
+  return Status::ok;
+}
 
-  detail::GrowOptions g;
-  g.max_depth = o_.max_depth;
-  g.max_leaves = o_.max_leaves;
-  g.min_samples_split = 2;
-  g.min_samples_leaf = o_.min_data_in_leaf;
-  g.executor = o_.executor;
-
-  double best_loss = 0.0;
-  std::uint32_t best_round = 0, round = 0;
-  if (o_.objective == GbdtObjective::huber && o_.huber_delta == 0.0) {
-    EMBER_TRY(scratch.allocate_array(n_pos, &abs_residuals_));
+// Huber's delta this round: the quantile of |y - F| over the rows
+// (unweighted), by selection.
+void Booster::huber_delta() {
+  const std::size_t n_pos = positive_.size();
+  for (std::size_t r = 0; r < n_pos; ++r) {
+    const std::size_t i = positive_[r];
+    abs_residuals_[r] = std::fabs(static_cast<double>(y_[i]) - scores_[i]);
   }
-  delta_ = o_.huber_delta;
-  for (; round < o_.n_estimators; ++round) {
-    if (!abs_residuals_.empty()) {
-      // The quantile of |y - F| over the rows (unweighted), by selection.
-      for (std::size_t r = 0; r < n_pos; ++r) {
+  const auto at = static_cast<std::size_t>(o_.huber_quantile * static_cast<double>(n_pos - 1));
+  std::nth_element(abs_residuals_.data(), abs_residuals_.data() + at, abs_residuals_.data() + n_pos);
+  delta_ = abs_residuals_[at] > 0.0 ? abs_residuals_[at] : 1e-12;
+}
+
+// Sampling: the round's rows into sample_ (without subsampling, every row
+// of positive weight); returns their number.
+std::size_t Booster::draw_sample(std::uint32_t round) {
+  const std::size_t n_pos = positive_.size();
+  std::size_t n_rows = 0;
+  if (o_.subsample >= 1.0) {
+    if (round == 0) std::memcpy(sample_.data(), positive_.data(), n_pos * sizeof(std::uint32_t));
+    return n_pos;
+  }
+  for (std::size_t r = 0; r < n_pos; ++r) {
+    const std::uint32_t i = positive_[r];
+    const bool take = rng_.uniform() < o_.subsample;
+    in_sample_[i] = take ? 1 : 0;
+    if (take) sample_[n_rows++] = i;
+  }
+  if (n_rows == 0) {  // a tiny subsample still grows a tree
+    sample_[n_rows++] = positive_[0];
+    in_sample_[positive_[0]] = 1;
+  }
+  return n_rows;
+}
+
+// The tree of output k in this round: its features, its records, the tree,
+// its leaves renewed, and every score moved by it.
+Status Booster::fit_tree(std::uint32_t round, std::uint32_t k, std::size_t n_rows, detail::GrowOptions* g,
+                         Arena& scratch, Arena& result, GbdtModel* m, Importance* importance,
+                         const GbdtValidation* valid) {
+  const std::size_t d = data_.n_features;
+  const std::size_t at = std::size_t{round} * k_ + k;
+  std::size_t n_features = d;
+  draw_features(features_, &n_features);
+  g->features =
+      n_features < d ? Span<const std::uint32_t>(features_.data(), n_features) : Span<const std::uint32_t>();
+  g->max_features = 0;
+  if (o_.colsample_bynode < 1.0) {
+    const auto per_node =
+        static_cast<std::uint32_t>(std::floor(o_.colsample_bynode * static_cast<double>(n_features)));
+    g->max_features = per_node < 1 ? 1 : per_node;
+  }
+  g->seed = rng_.next_u64();
+  // The grower permutes rows and records: each tree starts from the sample.
+  const Span<std::uint32_t> tree_rows(rows_.data(), n_rows);
+  if (o_.quantized_gradients) {
+    fill_quantized(k, n_rows, g->seed + kNoiseSeed, rows_, packed_);
+  } else {
+    fill_records(k, n_rows, rows_, records_);
+  }
+  Importance* imp = importance;
+  Importance local;
+  if (importance != nullptr && stopping_) {
+    local.gain = Span<double>(round_gain_.data() + std::size_t{round} * d, d);
+    local.splits = Span<std::uint32_t>(round_splits_.data() + std::size_t{round} * d, d);
+    imp = &local;
+  }
+  const Arena::Marker tree_start = scratch.mark();
+  Span<const detail::LeafRange> ranges;
+  FittedTree& tree = m->trees[at];
+  if (o_.quantized_gradients) {
+    EMBER_TRY(grow(quantized_, Span<QuantizedPolicy::Record>(packed_.data(), n_rows), tree_rows, *g, scratch,
+                   result, &tree, imp, &ranges));
+  } else {
+    EMBER_TRY(grow(policy_, Span<Record>(records_.data(), n_rows), tree_rows, *g, scratch, result, &tree, imp,
+                   &ranges));
+  }
+  m->output[at] = k;
+  if (o_.objective == GbdtObjective::absolute_error) median_leaves(ranges, &tree);
+  const bool renew = o_.quantized_gradients && o_.objective != GbdtObjective::absolute_error;
+  EMBER_TRY(finish_leaves(k, n_rows, ranges, tree_rows, renew, &tree, scratch));
+  route_rest(k, n_rows, tree, valid);
+  scratch.rewind(tree_start);
+  return Status::ok;
+}
+
+// Leaf renewal for absolute error: each leaf at the weighted median of its
+// rows' residuals.
+void Booster::median_leaves(Span<const detail::LeafRange> ranges, FittedTree* tree) {
+  for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {
+    std::size_t c = 0;
+    for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
+      const std::size_t i = rows_[r];
+      pairs_[c++] = ValueWeight{static_cast<double>(y_[i]) - scores_[i], w(i)};
+    }
+    tree->leaf_values[leaf] = static_cast<float>(o_.learning_rate * weighted_median(pairs_.data(), c));
+  }
+}
+
+// Score update for the rows the tree did not train on (outside the
+// sample, and the validation rows), routed through it. (finish_leaves
+// updates the sampled rows from their leaves.)
+void Booster::route_rest(std::uint32_t k, std::size_t n_rows, const FittedTree& tree,
+                         const GbdtValidation* valid) {
+  const std::size_t n_pos = positive_.size();
+  if (n_rows < n_pos) {
+    auto rest = [&](std::size_t begin, std::size_t end) {
+      for (std::size_t r = begin; r < end; ++r) {
         const std::size_t i = positive_[r];
-        abs_residuals_[r] = std::fabs(static_cast<double>(y_[i]) - scores_[i]);
+        if (in_sample_[i] == 0) scores_[i * k_ + k] += *fitted_tree_leaf(tree, data_, i);
       }
-      const auto at = static_cast<std::size_t>(o_.huber_quantile * static_cast<double>(n_pos - 1));
-      std::nth_element(abs_residuals_.data(), abs_residuals_.data() + at, abs_residuals_.data() + n_pos);
-      delta_ = abs_residuals_[at] > 0.0 ? abs_residuals_[at] : 1e-12;
-    }
-    auto grad = [this](std::size_t b, std::size_t e) { gradients(b, e); };
-    parallel_ranges(o_.executor, n_pos, kRowBlock, grad);
-    // The round's sample (without subsampling, every row of positive weight).
-    std::size_t n_rows = 0;
-    if (o_.subsample >= 1.0) {
-      n_rows = n_pos;
-      if (round == 0) std::memcpy(sample_.data(), positive_.data(), n_pos * sizeof(std::uint32_t));
-    } else {
-      for (std::size_t r = 0; r < n_pos; ++r) {
-        const std::uint32_t i = positive_[r];
-        const bool take = rng_.uniform() < o_.subsample;
-        in_sample[i] = take ? 1 : 0;
-        if (take) sample_[n_rows++] = i;
-      }
-      if (n_rows == 0) {  // a tiny subsample still grows a tree
-        sample_[n_rows++] = positive_[0];
-        in_sample[positive_[0]] = 1;
-      }
-    }
-    for (std::uint32_t k = 0; k < k_; ++k) {
-      const std::size_t at = std::size_t{round} * k_ + k;
-      std::size_t n_features = d;
-      draw_features(features, &n_features);
-      g.features = n_features < d ? Span<const std::uint32_t>(features.data(), n_features)
-                                  : Span<const std::uint32_t>();
-      g.max_features = 0;
-      if (o_.colsample_bynode < 1.0) {
-        const auto per_node =
-            static_cast<std::uint32_t>(std::floor(o_.colsample_bynode * static_cast<double>(n_features)));
-        g.max_features = per_node < 1 ? 1 : per_node;
-      }
-      g.seed = rng_.next_u64();
-      // The grower permutes rows and records: each tree starts from the sample.
-      const Span<std::uint32_t> tree_rows(rows.data(), n_rows);
-      if (o_.quantized_gradients) {
-        fill_quantized(k, n_rows, g.seed + kNoiseSeed, rows, packed);
-      } else {
-        fill_records(k, n_rows, rows, records);
-      }
-      Importance* imp = importance;
-      Importance local;
-      if (importance != nullptr && stopping) {
-        local.gain = Span<double>(round_gain.data() + std::size_t{round} * d, d);
-        local.splits = Span<std::uint32_t>(round_splits.data() + std::size_t{round} * d, d);
-        imp = &local;
-      }
-      const Arena::Marker tree_start = scratch.mark();
-      Span<const detail::LeafRange> ranges;
-      FittedTree& tree = m->trees[at];
-      if (o_.quantized_gradients) {
-        EMBER_TRY(grow(quantized_, Span<QuantizedPolicy::Record>(packed.data(), n_rows), tree_rows, g,
-                       scratch, result, &tree, imp, &ranges));
-      } else {
-        EMBER_TRY(grow(policy_, Span<Record>(records.data(), n_rows), tree_rows, g, scratch, result, &tree,
-                       imp, &ranges));
-      }
-      m->output[at] = k;
-      if (o_.objective == GbdtObjective::absolute_error) {
-        // Leaves at the weighted median of their residuals.
-        for (std::size_t leaf = 0; leaf < ranges.size(); ++leaf) {
-          std::size_t c = 0;
-          for (std::uint32_t r = ranges[leaf].begin; r < ranges[leaf].end; ++r) {
-            const std::size_t i = rows[r];
-            pairs[c++] = ValueWeight{static_cast<double>(y_[i]) - scores_[i], w(i)};
-          }
-          tree.leaf_values[leaf] = static_cast<float>(o_.learning_rate * weighted_median(pairs.data(), c));
-        }
-      }
-      const bool renew = o_.quantized_gradients && o_.objective != GbdtObjective::absolute_error;
-      EMBER_TRY(finish_leaves(k, n_rows, ranges, tree_rows, renew, &tree, scratch));
-      // The other rows, and the validation rows, routed through the tree.
-      if (n_rows < n_pos) {
-        auto rest = [&](std::size_t begin, std::size_t end) {
-          for (std::size_t r = begin; r < end; ++r) {
-            const std::size_t i = positive_[r];
-            if (in_sample[i] == 0) scores_[i * k_ + k] += *fitted_tree_leaf(tree, data_, i);
-          }
-        };
-        parallel_ranges(o_.executor, n_pos, kRowBlock, rest);
-      }
-      auto validation = [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i)
-          valid_scores[i * k_ + k] += *fitted_tree_leaf(tree, *valid->data, i);
-      };
-      parallel_ranges(o_.executor, nv, kRowBlock, validation);
-      scratch.rewind(tree_start);
-    }
-    if (valid != nullptr) {
-      double loss = 0.0;
-      for (std::size_t i = 0; i < nv; ++i) {
-        const double wi = valid->sample_weight.empty() ? 1.0 : static_cast<double>(valid->sample_weight[i]);
-        if (wi > 0.0)
-          loss += wi * row_loss(o_.objective, valid_scores.data() + i * k_, k_, valid->target[i], delta_);
-      }
-      loss /= valid_w;
-      m->validation_loss[round] = loss;
-      if (round == 0 || loss < best_loss) {
-        best_loss = loss;
-        best_round = round;
-      }
-      if (stopping && round - best_round >= o_.early_stopping_rounds) {
-        ++round;
-        if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round, o_.n_estimators);
-        break;
-      }
-    }
-    if (o_.on_round != nullptr) o_.on_round(o_.on_round_context, round + 1, o_.n_estimators);
+    };
+    parallel_ranges(o_.executor, n_pos, kRowBlock, rest);
   }
+  auto validation = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i)
+      valid_scores_[i * k_ + k] += *fitted_tree_leaf(tree, *valid->data, i);
+  };
+  parallel_ranges(o_.executor, nv_, kRowBlock, validation);
+}
+
+// Early stopping: the round's validation loss, the best round so far;
+// true when the last early_stopping_rounds rounds brought no improvement.
+bool Booster::validate(std::uint32_t round, GbdtModel* m, const GbdtValidation* valid) {
+  double loss = 0.0;
+  for (std::size_t i = 0; i < nv_; ++i) {
+    const double wi = valid->sample_weight.empty() ? 1.0 : static_cast<double>(valid->sample_weight[i]);
+    if (wi > 0.0)
+      loss += wi * row_loss(o_.objective, valid_scores_.data() + i * k_, k_, valid->target[i], delta_);
+  }
+  loss /= valid_w_;
+  m->validation_loss[round] = loss;
+  if (round == 0 || loss < best_loss_) {
+    best_loss_ = loss;
+    best_round_ = round;
+  }
+  return stopping_ && round - best_round_ >= o_.early_stopping_rounds;
+}
+
+// The rounds kept (up to the best one when stopping early), and their
+// importances.
+void Booster::keep_rounds(std::uint32_t round, GbdtModel* m, Importance* importance,
+                          const GbdtValidation* valid) {
+  const std::size_t d = data_.n_features;
   m->rounds_run = round;
-  m->rounds = stopping ? best_round + 1 : round;
-  if (importance != nullptr && stopping) {
+  m->rounds = stopping_ ? best_round_ + 1 : round;
+  if (importance != nullptr && stopping_) {
     for (std::size_t r = 0; r < m->rounds; ++r) {
       for (std::size_t j = 0; j < d; ++j) {
-        importance->gain[j] += round_gain[r * d + j];
-        importance->splits[j] += round_splits[r * d + j];
+        importance->gain[j] += round_gain_[r * d + j];
+        importance->splits[j] += round_splits_[r * d + j];
       }
     }
   }
   m->trees = Span<FittedTree>(m->trees.data(), std::size_t{m->rounds} * k_);
   m->output = Span<std::uint32_t>(m->output.data(), std::size_t{m->rounds} * k_);
   if (valid != nullptr) m->validation_loss = Span<double>(m->validation_loss.data(), m->rounds_run);
-  return Status::ok;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "ember/base/portable_math.h"
+#include "softmax.h"
 
 namespace ember {
 
@@ -137,11 +138,9 @@ double smooth_value(const Problem& p, const double* theta, double* grad) {
         z[0] = s * ((zi >= 0.0 ? 1.0 : e) / (1.0 + e) - yi);
       } else {
         // -log p = logsumexp(z) - z_y; d/dz_k = softmax_k - [k == y].
-        double top = z[0];
-        for (std::size_t k = 1; k < k_out; ++k) top = z[k] > top ? z[k] : top;
-        double sum = 0.0;
-        for (std::size_t k = 0; k < k_out; ++k) sum += portable_exp(z[k] - top);
-        const double lse = top + portable_log(sum);
+        // softmax_k as exp(z_k - lse) rather than exp(z_k - top) / sum: the
+        // two differ in the last bits, and the coefficients follow this form.
+        const double lse = detail::log_sum_exp(detail::softmax_sum(z, k_out));
         if (s != 0.0) loss += s * (lse - z[label]);
         for (std::size_t k = 0; k < k_out; ++k)
           z[k] = s * (portable_exp(z[k] - lse) - (k == label ? 1.0 : 0.0));

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "ember/base/portable_math.h"
+#include "softmax.h"
 
 namespace ember {
 
@@ -64,12 +65,11 @@ Status SgdModel::partial_fit(Span<const float> x, float target, float weight) no
   } else if (outputs_ == 1) {
     score_[0] = portable_sigmoid(score_[0]) - (label == 1 ? 1.0 : 0.0);
   } else {
-    double top = score_[0];
-    for (std::uint32_t k = 1; k < outputs_; ++k) top = score_[k] > top ? score_[k] : top;
-    double sum = 0.0;
-    for (std::uint32_t k = 0; k < outputs_; ++k) sum += portable_exp(score_[k] - top);
+    // In place: score k is read (as softmax_k) before it is overwritten,
+    // and the sum is fixed before the first write.
+    const detail::SoftmaxSum s = detail::softmax_sum(score_.data(), outputs_);
     for (std::uint32_t k = 0; k < outputs_; ++k) {
-      score_[k] = portable_exp(score_[k] - top) / sum - (k == label ? 1.0 : 0.0);
+      score_[k] = detail::softmax(score_.data(), k, s) - (k == label ? 1.0 : 0.0);
     }
   }
   const double decay = 1.0 - eta * options_.alpha;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "column_values.h"
 #include "host/text.h"
 
 namespace ember::host {
@@ -10,15 +11,6 @@ namespace ember::host {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// numpy.percentile's default ("linear"): h = (n - 1) p between the sorted
-// values around it.
-double linear_quantile(const std::vector<double>& sorted, double p) {
-  const double h = static_cast<double>(sorted.size() - 1) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
 
 // The statistics of the finite values; infinite ones are only counted.
 void profile_numeric(const Column& column, ColumnProfile* p) {
@@ -59,9 +51,11 @@ void profile_numeric(const Column& column, ColumnProfile* p) {
   }
   p->min = x.front();
   p->max = x.back();
-  p->q25 = linear_quantile(x, 0.25);
-  p->median = linear_quantile(x, 0.5);
-  p->q75 = linear_quantile(x, 0.75);
+  // numpy.percentile's default ("linear"), as the preprocessing fitters
+  // compute it.
+  p->q25 = detail::percentile(x.data(), x.size(), 25.0);
+  p->median = detail::percentile(x.data(), x.size(), 50.0);
+  p->q75 = detail::percentile(x.data(), x.size(), 75.0);
   p->zeros = static_cast<double>(zeros) / n;
 
   Histogram& h = p->histogram;
@@ -151,6 +145,8 @@ TargetProfile profile_target(const Table& table) {
 
 // Pearson r of columns a and b over the rows where both are finite; NaN
 // with fewer than 2 such rows or a constant side (as pandas' corr()).
+// (pandas' form, one square root of the product: the core's r for feature
+// scores, src/correlation.h, is scikit-learn's and differs in the last bits.)
 double pearson(const std::vector<float>& a, const std::vector<float>& b) {
   double sa = 0.0, sb = 0.0;
   std::size_t n = 0;
