@@ -23,6 +23,11 @@ int fail(const std::string& command, const std::string& message) {
   return kExitFailure;
 }
 
+int usage_error(const std::string& command, const std::string& message) {
+  std::fprintf(stderr, "ember %s: %s\n", command.c_str(), message.c_str());
+  return kExitUsage;
+}
+
 int check_output(const std::string& command, const std::string& output,
                  std::initializer_list<std::string> inputs) {
   host::Error error;
@@ -111,6 +116,11 @@ bool csv_options_from_args(const ParsedArgs& args, host::CsvOptions* options, st
         name, type == "numeric" ? host::ColumnType::numeric : host::ColumnType::categorical);
   }
   return true;
+}
+
+int csv_options_or_usage(const ParsedArgs& args, const std::string& command, host::CsvOptions* options) {
+  std::string error;
+  return csv_options_from_args(args, options, &error) ? kExitOk : usage_error(command, error);
 }
 
 }  // namespace ember::cli

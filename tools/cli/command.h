@@ -28,6 +28,17 @@ const std::vector<Command>& all_commands();
 // Writes "ember COMMAND: MESSAGE" to stderr and returns kExitFailure.
 int fail(const std::string& command, const std::string& message);
 
+// Writes "ember COMMAND: MESSAGE" to stderr and returns kExitUsage.
+int usage_error(const std::string& command, const std::string& message);
+
+// usage_error bound to one command, for the many checks of a run function:
+//   const Usage usage{"train"};
+//   if (!args.has("target")) return usage("--target COL is required ...");
+struct Usage {
+  std::string command;
+  int operator()(const std::string& message) const { return usage_error(command, message); }
+};
+
 // kExitOk when `output` is not the same file as one of `inputs`
 // (host::check_output_not_input: device and inode, so through symlinks and
 // hard links too); otherwise prints "ember COMMAND: OUT: is the same file
@@ -62,6 +73,10 @@ int run_command(const Command& command, const ParsedArgs& args);
 // appended to a command's spec, and their translation into CsvOptions.
 void add_csv_options(CommandSpec* spec);
 bool csv_options_from_args(const ParsedArgs& args, host::CsvOptions* options, std::string* error);
+// The same as a command's first check: kExitOk, or kExitUsage after
+// "ember COMMAND: MESSAGE" on stderr.
+//   if (const int rc = csv_options_or_usage(args, "eval", &options)) return rc;
+int csv_options_or_usage(const ParsedArgs& args, const std::string& command, host::CsvOptions* options);
 
 // The subcommands.
 Command describe_command();

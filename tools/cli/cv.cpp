@@ -11,6 +11,7 @@
 #include "pipeline_flags.h"
 #include "split_flags.h"
 #include "tracking.h"
+#include "training_start.h"
 
 namespace ember::cli {
 
@@ -23,25 +24,17 @@ std::vector<std::string> headline(bool classes, std::size_t n_classes) {
 }
 
 int run_cv(const ParsedArgs& args) {
-  const std::string path = args.positional[0];
-  auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "ember cv: %s\n", message.c_str());
-    return kExitUsage;
-  };
-  host::CsvOptions csv;
-  std::string error_text;
-  if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
-  if (!args.has("target")) return usage("--target COL is required: the column to predict");
-  ModelSpec spec;
-  if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
-  host::RunRecord run = start_run(args, "cv", path);
+  const Usage usage{"cv"};
+  TrainingStart start;
+  if (const int rc = start_training(args, "cv", nullptr, {}, &start)) return rc;
+  const std::string& path = start.path;
+  const ModelSpec& spec = start.spec;
+  host::RunRecord& run = start.run;
   TrainingData data;
+  int rc = kExitOk;
+  if (!read_training_run(args, "cv", &start, {&spec}, &data, &rc)) return rc;
+  std::string error_text;
   host::Error error;
-  bool bad_usage = false;
-  if (!read_training_data(args, path, csv, spec, &data, &error, &bad_usage))
-    return bad_usage ? usage(error.message) : fail("cv", error.to_string());
-  print_training_warnings("cv", data, {&spec});
-  run.params.emplace_back("task", task_name(data.classification));
   host::Table& table = data.table;
   // Copied out: taking a --groups column out of the table moves the columns.
   const host::Column& target = table.columns[static_cast<std::size_t>(table.target)];

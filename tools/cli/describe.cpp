@@ -230,11 +230,7 @@ void print_text(const host::DataProfile& p, const std::string& path) {
 int run_describe(const ParsedArgs& args) {
   const std::string path = args.positional[0];
   host::CsvOptions options;
-  std::string usage_error;
-  if (!csv_options_from_args(args, &options, &usage_error)) {
-    std::fprintf(stderr, "ember describe: %s\n", usage_error.c_str());
-    return kExitUsage;
-  }
+  if (const int rc = csv_options_or_usage(args, "describe", &options)) return rc;
   options.target = args.get("target");
   host::WarningThresholds warn;
   if (args.has("warn")) {
@@ -252,10 +248,9 @@ int run_describe(const ParsedArgs& args) {
                   warn.abs_correlation <= 1.0;
          }},
         positive_number("vif", &warn.vif)};
-    if (!apply_key_values(pairs, specs, "--warn", "describe --warn", &usage_error)) {
-      std::fprintf(stderr, "ember describe: %s\n", usage_error.c_str());
-      return kExitUsage;
-    }
+    std::string why;
+    if (!apply_key_values(pairs, specs, "--warn", "describe --warn", &why))
+      return usage_error("describe", why);
   }
   if (const int rc = check_output("describe", args.get("html"), {path})) return rc;
   host::Table table;

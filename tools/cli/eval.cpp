@@ -51,11 +51,7 @@ void print_confusion(const std::vector<std::string>& labels, const std::vector<s
 int run_eval(const ParsedArgs& args) {
   const std::string model_path = args.positional[0], data_path = args.positional[1];
   host::CsvOptions options;
-  std::string usage_error;
-  if (!csv_options_from_args(args, &options, &usage_error)) {
-    std::fprintf(stderr, "ember eval: %s\n", usage_error.c_str());
-    return kExitUsage;
-  }
+  if (const int rc = csv_options_or_usage(args, "eval", &options)) return rc;
   host::LoadedModel lm;
   host::Error error;
   if (!host::load_model_file(model_path, &lm, &error)) return fail("eval", error.to_string());

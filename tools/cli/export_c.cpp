@@ -38,15 +38,11 @@ std::string status_text(Status s) { return std::string(status_name(s)) + ": " + 
 
 int run_export_c(const ParsedArgs& args) {
   const std::string model_path = args.positional[0];
-  auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "ember export-c: %s\n", message.c_str());
-    return kExitUsage;
-  };
+  const Usage usage{"export-c"};
   if (!args.has("output")) return usage("-o MODEL.h is required: where to write the header");
   const std::string output = args.get("output");
   host::CsvOptions csv;
-  std::string why;
-  if (!csv_options_from_args(args, &csv, &why)) return usage(why);
+  if (const int rc = csv_options_or_usage(args, "export-c", &csv)) return rc;
   std::uint32_t golden_rows = 0;
   std::string data_path;
   if (args.has("golden")) {
@@ -60,6 +56,7 @@ int run_export_c(const ParsedArgs& args) {
                  "'; a data file goes with --golden N DATA.csv");
   }
   const std::string name = args.has("name") ? args.get("name") : host::c_name_from_path(model_path);
+  std::string why;
   if (!host::valid_c_name(name, &why)) return usage("--name: " + why);
   if (const int rc = check_output("export-c", output, {model_path, data_path})) return rc;
 

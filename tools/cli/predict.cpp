@@ -29,11 +29,7 @@ int run_predict(const ParsedArgs& args) {
   const std::string model_path = args.positional[0], data_path = args.positional[1];
   if (const int rc = check_output("predict", args.get("output"), {model_path, data_path})) return rc;
   host::CsvOptions options;
-  std::string usage_error;
-  if (!csv_options_from_args(args, &options, &usage_error)) {
-    std::fprintf(stderr, "ember predict: %s\n", usage_error.c_str());
-    return kExitUsage;
-  }
+  if (const int rc = csv_options_or_usage(args, "predict", &options)) return rc;
   host::LoadedModel lm;
   host::Error error;
   if (!host::load_model_file(model_path, &lm, &error)) return fail("predict", error.to_string());

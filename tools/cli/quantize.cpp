@@ -220,12 +220,10 @@ void print_text(const Request& q, const host::LoadedModel& lm, const host::Quant
 
 int run_quantize(const ParsedArgs& args) {
   Request q;
-  std::string usage_error;
+  std::string why;
   host::CsvOptions csv;
-  if (!parse_request(args, &q, &usage_error) || !csv_options_from_args(args, &csv, &usage_error)) {
-    std::fprintf(stderr, "ember quantize: %s\n", usage_error.c_str());
-    return kExitUsage;
-  }
+  if (!parse_request(args, &q, &why) || !csv_options_from_args(args, &csv, &why))
+    return usage_error("quantize", why);
   if (const int rc = check_output("quantize", q.output, {q.model, q.calibration})) return rc;
   host::LoadedModel lm;
   host::Error error;

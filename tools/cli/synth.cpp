@@ -12,10 +12,7 @@ namespace ember::cli {
 namespace {
 
 int run_synth(const ParsedArgs& args) {
-  auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "ember synth: %s\n", message.c_str());
-    return kExitUsage;
-  };
+  const Usage usage{"synth"};
   host::SynthOptions o;
   const std::string task = args.get("task", "binary");
   if (task == "binary") {

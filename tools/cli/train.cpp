@@ -18,6 +18,7 @@
 #include "params.h"
 #include "pipeline_flags.h"
 #include "tracking.h"
+#include "training_start.h"
 
 namespace ember::cli {
 
@@ -66,26 +67,6 @@ bool add_golden(const ParsedArgs& args, const host::Table& table, const std::str
   return true;
 }
 
-// Reads the training file with the task --task asks for (model_spec.h),
-// prints the warnings and records the task; false with *rc set on failure.
-bool read_data(const ParsedArgs& args, const std::string& path, const host::CsvOptions& csv,
-               const ModelSpec& spec, TrainingData* data, host::RunRecord& run, int* rc) {
-  host::Error error;
-  bool usage = false;
-  if (!read_training_data(args, path, csv, spec, data, &error, &usage)) {
-    if (usage) {
-      std::fprintf(stderr, "ember train: %s\n", error.message.c_str());
-      *rc = kExitUsage;
-    } else {
-      *rc = fail("train", error.to_string());
-    }
-    return false;
-  }
-  print_training_warnings("train", *data, {&spec});
-  run.params.emplace_back("task", task_name(data->classification));
-  return true;
-}
-
 // The task, for people ("task: classification (why)") and for scripts.
 void print_task(const TrainingData& data) {
   std::printf("task: %s (%s)\n", task_name(data.classification), data.task_reason.c_str());
@@ -96,29 +77,41 @@ void write_task_json(host::JsonWriter& j, const TrainingData& data) {
   if (data.classification) j.key("classes").value(static_cast<std::uint64_t>(target.labels.size()));
 }
 
-int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOptions csv, ModelSpec& spec,
-                    host::RunRecord& run) {
+// Adds the golden rows of --golden to `bytes` (then held in *with_golden),
+// writes -o atomically and records both in `run`; kExitOk or the failure.
+int write_model(const ParsedArgs& args, const host::Table& table, const std::string& path,
+                std::string_view* bytes, std::string* with_golden, host::RunRecord* run) {
+  host::Error error;
+  if (!add_golden(args, table, path, bytes, with_golden, &error)) return fail("train", error.to_string());
+  if (!host::write_file_atomic(args.get("output"), *bytes, &error)) return fail("train", error.to_string());
+  run->params.emplace_back("output", args.get("output"));
+  if (args.has("golden")) run->params.emplace_back("golden", args.get("golden"));
+  return kExitOk;
+}
+
+int run_train_trees(const ParsedArgs& args, TrainingStart& start) {
+  const std::string& path = start.path;
+  ModelSpec& spec = start.spec;
+  host::RunRecord& run = start.run;
   host::TreeTrainOptions& options = spec.tree;
   const std::uint64_t seed = spec.seed;
   const bool gbdt = options.kind == host::TreeKind::gbdt;
   if (args.has("valid") && !gbdt) {
-    std::fprintf(stderr, "ember train: --valid applies to --model gbdt (early stopping)\n");
-    return kExitUsage;
+    return usage_error("train", "--valid applies to --model gbdt (early stopping)");
   }
   if (args.has("valid") && options.validation_fraction > 0.0) {
-    std::fprintf(stderr, "ember train: give --valid FILE or --param validation_fraction, not both\n");
-    return kExitUsage;
+    return usage_error("train", "give --valid FILE or --param validation_fraction, not both");
   }
   TrainingData data;
   int rc = kExitOk;
-  if (!read_data(args, path, csv, spec, &data, run, &rc)) return rc;
+  if (!read_training_run(args, "train", &start, {&start.spec}, &data, &rc)) return rc;
   const host::Table& table = data.table;
   host::Error error;
   if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
   host::Table valid;
   if (args.has("valid")) {
     // Read with the training file's column types, so that labels match.
-    host::CsvOptions valid_csv = csv;
+    host::CsvOptions valid_csv = start.csv;
     valid_csv.target = args.get("target");
     valid_csv.column_types.clear();
     valid_csv.types_must_match_columns = false;
@@ -146,10 +139,7 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
   const std::string output = args.get("output");
   std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
   std::string with_golden;
-  if (!add_golden(args, table, path, &bytes, &with_golden, &error)) return fail("train", error.to_string());
-  if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
-  run.params.emplace_back("output", output);
-  if (args.has("golden")) run.params.emplace_back("golden", args.get("golden"));
+  if ((rc = write_model(args, table, path, &bytes, &with_golden, &run)) != kExitOk) return rc;
   run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
                  {"model_bytes", static_cast<double>(bytes.size()), 0},
                  {"trees", static_cast<double>(trained.trees), 0},
@@ -224,30 +214,23 @@ int run_train_trees(const ParsedArgs& args, const std::string& path, host::CsvOp
 }
 
 int run_train(const ParsedArgs& args) {
-  const std::string path = args.positional[0];
-  auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "ember train: %s\n", message.c_str());
-    return kExitUsage;
-  };
-  host::CsvOptions csv;
-  std::string error_text;
-  if (!csv_options_from_args(args, &csv, &error_text)) return usage(error_text);
-  if (!args.has("target")) return usage("--target COL is required: the column to predict");
-  if (!args.has("output")) return usage("-o MODEL.ember is required: where to write the model");
-  if (const int rc = check_output("train", args.get("output"), {path, args.get("valid")})) return rc;
-  ModelSpec spec;
-  if (!model_spec_from_args(args, {}, &spec, &error_text)) return usage(error_text);
+  TrainingStart start;
+  if (const int rc = start_training(args, "train", "MODEL.ember is required: where to write the model",
+                                    {args.positional[0], args.get("valid")}, &start))
+    return rc;
   std::uint32_t golden_rows = 0;
   if (args.has("golden") && !parse_count(args.get("golden"), &golden_rows))
-    return usage("--golden takes a number of rows >= 1, got '" + args.get("golden") + "'");
-  host::RunRecord run = start_run(args, "train", path);
-  if (spec.trees) return run_train_trees(args, path, csv, spec, run);
+    return usage_error("train", "--golden takes a number of rows >= 1, got '" + args.get("golden") + "'");
+  if (start.spec.trees) return run_train_trees(args, start);
+  const std::string& path = start.path;
+  const ModelSpec& spec = start.spec;
+  host::RunRecord& run = start.run;
   const host::LinearTrainOptions& options = spec.linear;
   const std::uint64_t seed = spec.seed;
 
   TrainingData data;
   int rc = kExitOk;
-  if (!read_data(args, path, csv, spec, &data, run, &rc)) return rc;
+  if (!read_training_run(args, "train", &start, {&start.spec}, &data, &rc)) return rc;
   const host::Table& table = data.table;
   host::Error error;
   if (golden_count(args) > table.rows) return fail("train", golden_too_many(args, path, table));
@@ -259,10 +242,7 @@ int run_train(const ParsedArgs& args) {
   const std::string output = args.get("output");
   std::string_view bytes(reinterpret_cast<const char*>(trained.storage.data()), trained.size);
   std::string with_golden;
-  if (!add_golden(args, table, path, &bytes, &with_golden, &error)) return fail("train", error.to_string());
-  if (!host::write_file_atomic(output, bytes, &error)) return fail("train", error.to_string());
-  run.params.emplace_back("output", output);
-  if (args.has("golden")) run.params.emplace_back("golden", args.get("golden"));
+  if ((rc = write_model(args, table, path, &bytes, &with_golden, &run)) != kExitOk) return rc;
   run.metrics = {{"fit_seconds", trained.fit_seconds, 0},
                  {"model_bytes", static_cast<double>(bytes.size()), 0},
                  {"iterations", static_cast<double>(trained.report.iterations), 0},

@@ -8,16 +8,12 @@
 #include "ember/feature_selection.h"
 #include "ember/folds.h"
 #include "host/heap_upstream.h"
+#include "host/span_of.h"
 #include "host/text.h"
 
 namespace ember::host {
 
 namespace {
-
-template <class T>
-Span<const T> span_of(const std::vector<T>& v) {
-  return Span<const T>(v.data(), v.size());
-}
 
 MatrixView<const float> view_of(const SelectionData& d) { return {d.x, d.rows, d.cols, d.cols}; }
 

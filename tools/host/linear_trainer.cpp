@@ -6,10 +6,11 @@
 
 #include "ember/base/arena.h"
 #include "ember/runtime/model.h"
-#include "ember/writer/model_writer.h"
 #include "ember/runtime/predict.h"
+#include "ember/writer/model_writer.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
+#include "host/span_of.h"
 #include "host/training_checks.h"
 
 namespace ember::host {
@@ -17,11 +18,6 @@ namespace ember::host {
 namespace {
 
 namespace f = format;
-
-template <class T>
-Span<const T> span_of(const std::vector<T>& v) {
-  return Span<const T>(v.data(), v.size());
-}
 
 std::string model_name(const LinearTrainOptions& o) {
   if (o.kind == LinearKind::logistic) return "logistic";

@@ -11,17 +11,13 @@
 #include "ember/runtime/predict.h"
 #include "host/heap_upstream.h"
 #include "host/model_build.h"
+#include "host/span_of.h"
 
 namespace ember::host {
 
 namespace {
 
 namespace f = format;
-
-template <class T>
-Span<const T> span_of(const std::vector<T>& v) {
-  return Span<const T>(v.data(), v.size());
-}
 
 std::string percent(double share) {
   char text[32];

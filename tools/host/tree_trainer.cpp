@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "ember/base/arena.h"
 #include "ember/folds.h"
-#include "ember/rng.h"
+#include "ember/forest.h"
 #include "ember/runtime/model.h"
 #include "ember/runtime/predict.h"
 #include "ember/writer/model_writer.h"
@@ -365,18 +366,44 @@ bool train_gbdt(const TreeTrainOptions& options, Prepared& p, const Holdout& h, 
   return write_trees(p, *gain, *splits, specs, gm.outputs, 1, f::Aggregation::sum, link, base, out, error);
 }
 
+// The forest's trees reported to options.on_progress as they finish. The
+// core calls on_tree from the task that fitted the tree, and the progress
+// bar is not thread-safe, so the count and the call are under a lock; what
+// the callback throws (bad_alloc) is kept for the calling thread, since it
+// must not cross the core.
+struct TreeProgress {
+  const TreeTrainOptions* options = nullptr;
+  std::size_t total = 0;
+  std::mutex mutex;
+  std::size_t done = 0;  // guarded by mutex
+  TaskFailure failure;
+
+  static void on_tree(void* context, std::uint32_t) {
+    auto* p = static_cast<TreeProgress*>(context);
+    p->failure.run([p] {
+      std::lock_guard<std::mutex> lock(p->mutex);
+      p->options->on_progress(++p->done, p->total, "trees");
+    });
+  }
+};
+
+// A tree, a random forest or extra trees: the options in the core's terms,
+// the data binned, then fit_forest (one tree without bootstrap for `tree`).
 bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool, std::vector<double>* gain,
                   std::vector<std::uint32_t>* splits, TrainedTrees* out, Error* error) {
   const std::size_t n = p.n, d = p.d;
   const bool ensemble = options.kind != TreeKind::tree;
-  const std::size_t n_trees = ensemble ? options.n_estimators : 1;
-  TreeOptions tree = options.tree;
+  ForestOptions forest;
+  forest.tree = options.tree;
   if (!options.criterion_given)
-    tree.criterion = p.classification ? Criterion::gini : Criterion::squared_error;
-  tree.random_splits = options.kind == TreeKind::extra_trees;
-  tree.max_features = forest_max_features(options, d, p.classification);
-  const bool bootstrap = ensemble && options.bootstrap;
-  if (options.oob_score && !bootstrap) {
+    forest.tree.criterion = p.classification ? Criterion::gini : Criterion::squared_error;
+  forest.tree.random_splits = options.kind == TreeKind::extra_trees;
+  forest.tree.max_features = forest_max_features(options, d, p.classification);
+  forest.n_estimators = ensemble ? options.n_estimators : 1;
+  forest.bootstrap = ensemble && options.bootstrap;
+  forest.oob_score = options.oob_score;
+  forest.seed = options.seed;
+  if (options.oob_score && !forest.bootstrap) {
     *error = Error{"", 0, 0, "oob_score needs bootstrap=true: without it no row is left out of a tree"};
     return false;
   }
@@ -395,132 +422,44 @@ bool train_forest(const TreeTrainOptions& options, Prepared& p, ThreadPool* pool
         Error{"", 0, 0, std::string("cannot bin the data: ") + status_name(s) + ": " + status_description(s)};
     return false;
   }
-  // Every tree's seed up front: tree t is the same whichever thread fits it.
-  Rng rng(options.seed);
-  std::vector<std::uint64_t> seeds(n_trees);
-  for (auto& seed : seeds) seed = rng.next_u64();
-  std::vector<FittedTree> fitted(n_trees);
-  std::vector<std::unique_ptr<Arena>> results(n_trees);
-  std::vector<std::vector<double>> tree_gain(n_trees, std::vector<double>(d, 0.0));
-  std::vector<std::vector<std::uint32_t>> tree_splits(n_trees, std::vector<std::uint32_t>(d, 0));
-  std::vector<std::vector<bool>> in_bag(options.oob_score ? n_trees : 0);
-  std::vector<Status> status(n_trees, Status::ok);
-  // Scratch arenas, one per thread at a time.
-  std::mutex scratch_mutex;
-  std::size_t trees_done = 0;  // guarded by scratch_mutex
-  std::vector<std::unique_ptr<Arena>> free_scratch;
-  // A single tree may use the threads inside itself; a forest uses them across trees.
-  const Executor* inner = !ensemble && pool != nullptr ? &pool->executor() : nullptr;
-
-  auto fit_one = [&](std::size_t t) {
-    std::unique_ptr<Arena> scratch;
-    {
-      std::lock_guard<std::mutex> lock(scratch_mutex);
-      if (!free_scratch.empty()) {
-        scratch = std::move(free_scratch.back());
-        free_scratch.pop_back();
-      }
-    }
-    if (!scratch) scratch = std::make_unique<Arena>(nullptr, 0, heap_upstream());
-    results[t] = std::make_unique<Arena>(nullptr, 0, heap_upstream());
-    std::vector<float> weights = p.weight;
-    if (bootstrap) {
-      // n draws with replacement, as counts.
-      Rng draw(seeds[t], 1);
-      std::vector<float> counts(n, 0.0f);
-      for (std::size_t i = 0; i < n; ++i) counts[static_cast<std::size_t>(draw.below64(n))] += 1.0f;
-      if (weights.empty()) {
-        weights = std::move(counts);
-      } else {
-        for (std::size_t i = 0; i < n; ++i) weights[i] *= counts[i];
-      }
-      if (options.oob_score) {
-        in_bag[t].resize(n);
-        for (std::size_t i = 0; i < n; ++i) in_bag[t][i] = weights[i] > 0.0f;
-      }
-    }
-    TreeOptions o = tree;
-    o.seed = seeds[t];
-    o.executor = inner;
-    Importance imp{Span<double>(tree_gain[t].data(), d), Span<std::uint32_t>(tree_splits[t].data(), d)};
-    status[t] = fit_decision_tree(binned, Span<const float>(p.y.data(), n), p.n_classes,
-                                  Span<const float>(weights.data(), weights.size()), o, *scratch, *results[t],
-                                  &fitted[t], &imp);
-    std::lock_guard<std::mutex> lock(scratch_mutex);
-    free_scratch.push_back(std::move(scratch));
-    if (ensemble && options.on_progress) options.on_progress(++trees_done, n_trees, "trees");
-  };
-  TaskFailure failure;  // an allocation failure in a tree, passed back to this thread
-  auto fit_range = [&](std::size_t begin, std::size_t end) {
-    failure.run([&] {
-      for (std::size_t t = begin; t < end; ++t) fit_one(t);
-    });
-  };
-  parallel_ranges(pool != nullptr && ensemble ? &pool->executor() : nullptr, n_trees, 1, fit_range);
-  failure.rethrow();
-  for (Status st : status) {
-    if (st != Status::ok) {
-      *error = fit_error(st);
-      return false;
-    }
+  // With threads, a lane (scratch and result arenas) per tree: each tree is
+  // a task of its own, which the pool gives to whichever thread is free.
+  // (A scratch arena gives its blocks back after every tree, so a lane per
+  // tree costs no more than one per thread.) Without, one lane fits them all.
+  forest.executor = bins.executor;
+  const std::size_t n_lanes = pool != nullptr && pool->threads() > 1 ? forest.n_estimators : 1;
+  std::deque<Arena> arenas;
+  for (std::size_t i = 0; i < 2 * n_lanes; ++i) arenas.emplace_back(nullptr, 0, heap_upstream());
+  std::vector<ForestLane> lanes;
+  for (std::size_t l = 1; l < n_lanes; ++l) lanes.push_back(ForestLane{&arenas[2 * l], &arenas[2 * l + 1]});
+  forest.lanes = Span<const ForestLane>(lanes.data(), lanes.size());
+  TreeProgress progress;
+  progress.options = &options;
+  progress.total = forest.n_estimators;
+  if (ensemble && options.on_progress) {
+    forest.on_tree = &TreeProgress::on_tree;
+    forest.on_tree_context = &progress;
   }
-  // Importances summed in tree order, whatever order the trees were fitted in.
-  for (std::size_t t = 0; t < n_trees; ++t) {
-    for (std::size_t j = 0; j < d; ++j) {
-      (*gain)[j] += tree_gain[t][j];
-      (*splits)[j] += tree_splits[t][j];
-    }
+  Importance importance{Span<double>(gain->data(), d), Span<std::uint32_t>(splits->data(), d)};
+  ForestModel model;
+  s = fit_forest(binned, Span<const float>(p.y.data(), n), p.n_classes,
+                 Span<const float>(p.weight.data(), p.weight.size()), forest, arenas[0], arenas[1], &model,
+                 &importance);
+  progress.failure.rethrow();
+  if (s != Status::ok) {
+    *error = fit_error(s);
+    return false;
   }
   out->fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
   if (options.oob_score) {
-    // Each row's average over the trees that left it out, trees in order.
-    const std::size_t width = p.classification ? p.n_classes : 1;
-    std::vector<double> sum(n * width, 0.0);
-    std::vector<std::uint32_t> votes(n, 0);
-    auto score_rows = [&](std::size_t begin, std::size_t end) {  // allocates nothing
-      for (std::size_t i = begin; i < end; ++i) {
-        for (std::size_t t = 0; t < n_trees; ++t) {
-          if (in_bag[t][i]) continue;
-          const float* leaf = fitted_tree_leaf(fitted[t], binned, i);
-          for (std::size_t c = 0; c < width; ++c) sum[i * width + c] += leaf[c];
-          ++votes[i];
-        }
-      }
-    };
-    parallel_ranges(pool != nullptr ? &pool->executor() : nullptr, n, 4096, score_rows);
-    double correct = 0.0, sse = 0.0, mean = 0.0;
-    std::size_t counted = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (votes[i] == 0) continue;
-      ++counted;
-      mean += p.y[i];
-    }
-    mean = counted > 0 ? mean / static_cast<double>(counted) : 0.0;
-    double sst = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (votes[i] == 0) continue;
-      if (p.classification) {
-        std::size_t best = 0;
-        for (std::size_t c = 1; c < width; ++c) best = sum[i * width + c] > sum[i * width + best] ? c : best;
-        correct += best == static_cast<std::size_t>(p.y[i]) ? 1.0 : 0.0;
-      } else {
-        const double r = sum[i] / votes[i] - p.y[i];
-        sse += r * r;
-        sst += (p.y[i] - mean) * (p.y[i] - mean);
-      }
-    }
-    out->oob_rows = counted;
-    if (counted > 0) {
-      out->oob_score =
-          p.classification ? correct / static_cast<double>(counted) : (sst > 0.0 ? 1.0 - sse / sst : 0.0);
-    }
+    out->oob_rows = model.oob_rows;
+    if (model.oob_rows > 0) out->oob_score = model.oob_score;
   }
 
   std::vector<TreeSpec> specs;
-  out->trees = n_trees;
+  out->trees = model.trees.size();
   out->nodes = out->leaves = 0;
-  for (const FittedTree& ft : fitted) {
+  for (const FittedTree& ft : model.trees) {
     specs.push_back(ft.spec());
     out->nodes += ft.nodes.size();
     out->leaves += ft.leaf_values.size() / ft.leaf_width;
