@@ -124,14 +124,15 @@ TEST_CASE("model bytes: every data set and model kind gives the stored bytes") {
   if (const char* out = std::getenv("EMBER_WRITE_MODEL_BYTES")) {
     std::ofstream file(out);
     file << "# name size fnv1a64: the model files tests/cli/test_cli_model_bytes.cpp trains (seed 7)\n";
-    for (const auto& [name, value] : now) file << name << ' ' << value << '\n';
+    for (const auto& figure_now : now) file << figure_now.first << ' ' << figure_now.second << '\n';
     MESSAGE("wrote " << now.size() << " figures to " << out);
     return;
   }
-  for (const auto& [name, value] : now) {
+  for (const auto& figure_now : now) {  // (no structured binding: INFO captures by lambda)
+    const std::string& name = figure_now.first;
     INFO(name);
     REQUIRE(stored.count(name) == 1);
-    CHECK(stored.at(name) == value);
+    CHECK(stored.at(name) == figure_now.second);
   }
   CHECK(stored.size() == now.size());
 }

@@ -224,8 +224,8 @@ void assign_cuts(const Model& m, const std::vector<std::vector<std::int32_t>>& n
     for (std::size_t i = 0; i < out->trees[t].nodes.size(); ++i) {
       f::QuantNode& n = out->trees[t].nodes[i];
       if (n.flags & f::kQNodeCategorical) continue;
-      const auto first = out->cuts.begin() + out->cut_begin[n.feature];
-      const auto last = out->cuts.begin() + out->cut_begin[n.feature + 1u];
+      const auto first = out->cuts.begin() + static_cast<std::ptrdiff_t>(out->cut_begin[n.feature]);
+      const auto last = out->cuts.begin() + static_cast<std::ptrdiff_t>(out->cut_begin[n.feature + 1u]);
       n.split = static_cast<std::uint32_t>(std::lower_bound(first, last, node_cut[t][i]) - first);
     }
   }
@@ -377,7 +377,8 @@ bool verify_tree_decisions(const LoadedModel& lm, const QuantInputScales& in, co
   for (std::uint32_t j = 0; j < m.n_features; ++j) {
     if (m.n_categories[j] != 0) continue;
     codes[j].resize(kSpan);
-    const auto first = q.cuts.begin() + q.cut_begin[j], last = q.cuts.begin() + q.cut_begin[j + 1];
+    const auto first = q.cuts.begin() + static_cast<std::ptrdiff_t>(q.cut_begin[j]);
+    const auto last = q.cuts.begin() + static_cast<std::ptrdiff_t>(q.cut_begin[j + 1]);
     for (std::int32_t v = kQuantMin; v <= kQuantMax; ++v)
       codes[j][at(v)] = static_cast<std::uint32_t>(std::upper_bound(first, last, v) - first);
   }
